@@ -1,0 +1,23 @@
+// What a service folder hands the API layer: its model, its operations, and how it words
+// input that breaks the model (each AWS service names that error differently).
+import type { AwsError } from './errors.ts';
+import type { Operation } from './context.ts';
+import type { ModelIndex } from './models/model-index.ts';
+
+export interface AwsService {
+  /** Berth's name for the service, as in the SigV4 scope (`ecs`, `iam`, `sts`, `ec2`). */
+  readonly name: string;
+  readonly model: ModelIndex;
+  /** The operations Berth serves, by AWS's name; the model's others answer NotImplemented. */
+  readonly operations: Readonly<Record<string, Operation<never, unknown>>>;
+  /** AWS's error for a constraint violation, e.g. ECS InvalidParameterException, IAM ValidationError. */
+  validationError(message: string): AwsError;
+}
+
+/**
+ * Types a service's operation table with the official SDK's request/response shapes:
+ * `satisfies ServiceOperations<{ CreateCluster: [CreateClusterRequest, CreateClusterResponse] }>`.
+ */
+export type ServiceOperations<T extends Record<string, [unknown, unknown]>> = {
+  [K in keyof T]: Operation<T[K][0], T[K][1]>;
+};

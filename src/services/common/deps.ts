@@ -1,0 +1,10 @@
+// What every service is built with. main.ts makes one and passes it to each service factory.
+import type { IdSource } from '../../platform/ids.ts';
+import type { Store } from '../../store/store.ts';
+
+export interface ServiceDeps {
+  store: Store;
+  ids: IdSource;
+  /** The account of callers whose keys Berth did not issue. */
+  defaultAccountId: string;
+}

@@ -1,0 +1,51 @@
+// The index of every access key Berth issued (IAM users' keys, STS temporary keys), which the
+// authenticator consults for each signed request.
+import type { CredentialLookup, IssuedCredential } from '../../aws/auth/authenticator.ts';
+import type { Principal } from '../../aws/context.ts';
+import type { Store, StoreTx } from '../../store/store.ts';
+import { SYSTEM_SCOPE } from '../common/scope.ts';
+
+export interface IssuedKeyRecord {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** STS keys only. */
+  sessionToken?: string;
+  expiration?: Date;
+  principal: Principal;
+  /** IAM keys can be made Inactive; an inactive key authenticates nothing. */
+  status: 'Active' | 'Inactive';
+  createdAt: Date;
+}
+
+declare module '../../store/store.ts' {
+  interface ResourceKinds {
+    'auth.issued-key': IssuedKeyRecord;
+  }
+}
+
+export async function recordIssuedKey(tx: StoreTx, record: IssuedKeyRecord): Promise<void> {
+  await tx.put('auth.issued-key', SYSTEM_SCOPE, { id: record.accessKeyId, name: record.principal.arn, body: record });
+}
+
+export async function forgetIssuedKey(tx: StoreTx, accessKeyId: string): Promise<void> {
+  await tx.delete('auth.issued-key', SYSTEM_SCOPE, accessKeyId);
+}
+
+export class StoreCredentialLookup implements CredentialLookup {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  async find(accessKeyId: string): Promise<IssuedCredential | undefined> {
+    const record = await this.#store.read((tx) => tx.get('auth.issued-key', SYSTEM_SCOPE, accessKeyId));
+    if (!record || record.status !== 'Active') return undefined;
+    return {
+      secretAccessKey: record.secretAccessKey,
+      principal: record.principal,
+      ...(record.sessionToken !== undefined ? { sessionToken: record.sessionToken } : {}),
+      ...(record.expiration !== undefined ? { expiration: record.expiration } : {}),
+    };
+  }
+}

@@ -1,0 +1,123 @@
+// The Store over any Kysely dialect: the queries are written once for SQLite and PostgreSQL.
+import { Kysely, Migrator, type Transaction } from 'kysely';
+import { decodeBody, encodeBody } from './body-codec.ts';
+import { migrations } from './migrations.ts';
+import type { Database } from './schema.ts';
+import type { Kind, ListQuery, PutResource, ResourceKinds, Scope, Store, StoredResource, StoreTx } from './store.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Counter that orders every resource insert; pagination cursors are values of it. */
+const SEQ_COUNTER = 'resources.seq';
+
+export class KyselyStore implements Store {
+  readonly #db: Kysely<Database>;
+  readonly #engine: string;
+  readonly #location: string;
+
+  private constructor(db: Kysely<Database>, engine: string, location: string) {
+    this.#db = db;
+    this.#engine = engine;
+    this.#location = location;
+  }
+
+  /** Opens the database and applies pending migrations. */
+  static async open(db: Kysely<Database>, engine: string, location: string): Promise<KyselyStore> {
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
+    return new KyselyStore(db, engine, location);
+  }
+
+  async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return fn(new KyselyTx(this.#db));
+  }
+
+  async write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.#db.transaction().execute((trx) => fn(new KyselyTx(trx)));
+  }
+
+  describe(): { engine: string; location: string } {
+    return { engine: this.#engine, location: this.#location };
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+  }
+}
+
+class KyselyTx implements StoreTx {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async get<K extends Kind>(kind: K, scope: Scope, id: string): Promise<ResourceKinds[K] | undefined> {
+    const row = await this.#db.selectFrom('resources').select('body')
+      .where('kind', '=', kind).where('account', '=', scope.account).where('region', '=', scope.region).where('id', '=', id)
+      .executeTakeFirst();
+    return row ? decodeBody<ResourceKinds[K]>(row.body) : undefined;
+  }
+
+  async list<K extends Kind>(kind: K, scope: Scope, query: ListQuery = {}): Promise<StoredResource<ResourceKinds[K]>[]> {
+    let q = this.#filtered(kind, scope, query).select(['id', 'name', 'parent', 'seq', 'body']);
+    if (query.afterSeq !== undefined) q = q.where('seq', query.descending ? '<' : '>', query.afterSeq);
+    q = q.orderBy('seq', query.descending ? 'desc' : 'asc');
+    if (query.limit !== undefined) q = q.limit(query.limit);
+    const rows = await q.execute();
+    return rows.map((row) => ({ id: row.id, name: row.name, parent: row.parent, seq: Number(row.seq), body: decodeBody<ResourceKinds[K]>(row.body) }));
+  }
+
+  async count<K extends Kind>(kind: K, scope: Scope, query: ListQuery = {}): Promise<number> {
+    const row = await this.#filtered(kind, scope, query).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  #filtered(kind: string, scope: Scope, query: ListQuery) {
+    let q = this.#db.selectFrom('resources')
+      .where('kind', '=', kind).where('account', '=', scope.account).where('region', '=', scope.region);
+    if (query.parent !== undefined) q = q.where('parent', '=', query.parent);
+    if (query.name !== undefined) q = q.where('name', '=', query.name);
+    if (query.namePrefix !== undefined && query.namePrefix !== '') {
+      // substr comparison rather than LIKE: names may contain % and _.
+      q = q.where((eb) => eb(eb.fn('substr', ['name', eb.val(1), eb.val(query.namePrefix?.length ?? 0)]), '=', query.namePrefix ?? ''));
+    }
+    return q;
+  }
+
+  async put<K extends Kind>(kind: K, scope: Scope, resource: PutResource<ResourceKinds[K]>): Promise<void> {
+    const body = encodeBody(resource.body);
+    const updatedAt = new Date().toISOString();
+    const existing = await this.#db.selectFrom('resources').select('seq')
+      .where('kind', '=', kind).where('account', '=', scope.account).where('region', '=', scope.region).where('id', '=', resource.id)
+      .executeTakeFirst();
+    if (existing) {
+      await this.#db.updateTable('resources')
+        .set({ body, name: resource.name ?? '', parent: resource.parent ?? '', updated_at: updatedAt })
+        .where('kind', '=', kind).where('account', '=', scope.account).where('region', '=', scope.region).where('id', '=', resource.id)
+        .execute();
+      return;
+    }
+    const seq = await this.nextValue(SEQ_COUNTER);
+    await this.#db.insertInto('resources').values({
+      kind, account: scope.account, region: scope.region, id: resource.id,
+      name: resource.name ?? '', parent: resource.parent ?? '', seq, body, updated_at: updatedAt,
+    }).execute();
+  }
+
+  async delete<K extends Kind>(kind: K, scope: Scope, id: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('resources')
+      .where('kind', '=', kind).where('account', '=', scope.account).where('region', '=', scope.region).where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async nextValue(counter: string): Promise<number> {
+    const row = await this.#db.insertInto('counters').values({ name: counter, value: 1 })
+      .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb('counters.value', '+', 1) })))
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    return Number(row.value);
+  }
+}
