@@ -1,0 +1,47 @@
+// Starts a real Berth server for a test (in this process, on a free port, with a fresh data
+// directory) and hands out the settings an AWS SDK v3 client needs to reach it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.ts';
+import { startBerth } from '../../src/main.ts';
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  /** Spread into any `new XClient({...})`. */
+  clientConfig: {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+    maxAttempts: number;
+  };
+  /** Same endpoint, other credentials (e.g. keys IAM or STS issued). */
+  clientConfigFor(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region?: string): TestServer['clientConfig'];
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(overrides: Partial<Settings> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-test-'));
+  const logs: string[] = [];
+  const berth = await startBerth({ ...DEFAULT_SETTINGS, port: 0, dataDir, ...overrides }, { log: (m) => logs.push(m) });
+  const clientConfigFor: TestServer['clientConfigFor'] = (credentials, region = 'us-east-1') => ({
+    endpoint: berth.url,
+    region,
+    credentials,
+    // Fail fast: a retried 5xx would hide the first answer.
+    maxAttempts: 1,
+  });
+  return {
+    url: berth.url,
+    dataDir,
+    clientConfig: clientConfigFor({ accessKeyId: 'test', secretAccessKey: 'test' }),
+    clientConfigFor,
+    async stop() {
+      await berth.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      const internal = logs.filter((l) => l.startsWith('internal error'));
+      if (internal.length > 0) throw new Error(`the server logged internal errors:\n${internal.join('\n')}`);
+    },
+  };
+}
