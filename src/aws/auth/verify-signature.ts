@@ -1,6 +1,6 @@
 // Recomputes a request's SigV4 signature with the official @smithy/signature-v4 and compares it
 // to the one sent: strict mode's proof that the caller holds the secret key.
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { RawRequest } from '../protocol/wire.ts';
@@ -13,6 +13,11 @@ export async function signatureMatches(request: RawRequest, sig: SigV4Fields, se
   for (const name of sig.signedHeaders) {
     const value = request.headers[name];
     if (value !== undefined) headers[name] = value;
+  }
+  // The signer trusts an x-amz-content-sha256 header as the payload hash; a service must not:
+  // hash the body actually received, so a body changed in flight cannot keep its signature.
+  if (headers['x-amz-content-sha256'] !== undefined && headers['x-amz-content-sha256'] !== 'UNSIGNED-PAYLOAD') {
+    headers['x-amz-content-sha256'] = createHash('sha256').update(request.body).digest('hex');
   }
   const query: Record<string, string | string[]> = {};
   for (const [key, value] of request.query) {
