@@ -39,7 +39,7 @@ export class Dispatcher {
       auth = await this.#deps.authenticator.authenticate(request, now);
     } catch (error) {
       const route = this.#deps.router.route(request, undefined);
-      const protocol = route.kind === 'unsupported-protocol' ? this.#fallbackProtocol() : route.protocol;
+      const protocol = route.kind === 'unsupported-protocol' ? this.#deps.router.fallbackProtocol : route.protocol;
       const failure = error instanceof AuthError ? authErrorFor(protocol.name, error) : new InternalFailure();
       if (!(error instanceof AuthError)) this.#deps.log.internalError(requestId, 'authenticate', error);
       return this.#stamp(protocol.writeError(failure, requestId, route.kind === 'service' ? route.service.model : undefined), requestId);
@@ -48,7 +48,7 @@ export class Dispatcher {
     if (route.kind === 'unsupported-protocol') {
       const error = new AwsError({ code: 'UnsupportedProtocol', httpStatus: 415, senderFault: true,
         message: `Berth does not serve the ${route.protocol} protocol yet; use an SDK that speaks the service's JSON or Query protocol.` });
-      return this.#stamp(this.#fallbackProtocol().writeError(error, requestId), requestId);
+      return this.#stamp(this.#deps.router.fallbackProtocol.writeError(error, requestId), requestId);
     }
     if (route.kind === 'unknown') {
       const code = route.protocol.name.startsWith('awsJson') ? 'UnknownOperationException' : 'InvalidAction';
@@ -62,7 +62,7 @@ export class Dispatcher {
   reject(request: RawRequest, error: AwsError): RawResponse {
     const requestId = this.#deps.ids.uuid();
     const route = this.#deps.router.route(request, undefined);
-    const protocol = route.kind === 'unsupported-protocol' ? this.#fallbackProtocol() : route.protocol;
+    const protocol = route.kind === 'unsupported-protocol' ? this.#deps.router.fallbackProtocol : route.protocol;
     return this.#stamp(protocol.writeError(error, requestId, route.kind === 'service' ? route.service.model : undefined), requestId);
   }
 
@@ -90,12 +90,6 @@ export class Dispatcher {
       this.#deps.log.internalError(ctx.requestId, `${service.name}:${operationName}`, error);
       return protocol.writeError(new InternalFailure(), ctx.requestId, service.model);
     }
-  }
-
-  #fallbackProtocol(): WireProtocol {
-    const first = this.#deps.router.services[0];
-    if (!first) throw new Error('no services configured');
-    return this.#deps.router.protocolOf(first);
   }
 
   #stamp(response: RawResponse, requestId: string): RawResponse {

@@ -33,6 +33,11 @@ export class ServiceRouter {
     return this.#services;
   }
 
+  /** The protocol for answers that belong to no service (awsJson 1.1's error shape). */
+  get fallbackProtocol(): WireProtocol {
+    return this.#protocols.get('json1.1') as WireProtocol;
+  }
+
   protocolOf(service: AwsService): WireProtocol {
     const meta = service.model.metadata;
     // JSON 1.0 services with awsQueryCompatible (CloudWatch) also answer x-amzn-query-mode; that
@@ -45,11 +50,10 @@ export class ServiceRouter {
 
   route(request: RawRequest, signingService: string | undefined): Route {
     const target = request.headers['x-amz-target'];
-    const jsonFallback = this.#protocols.get('json1.1') as WireProtocol;
     if (target !== undefined) {
       const service = this.#byTargetPrefix.get(target.slice(0, target.indexOf('.')));
       if (service) return { kind: 'service', service, protocol: this.protocolOf(service) };
-      return { kind: 'unknown', protocol: jsonFallback, reason: `Unknown operation target ${target}` };
+      return { kind: 'unknown', protocol: this.fallbackProtocol, reason: `Unknown operation target ${target}` };
     }
     if (request.headers['smithy-protocol'] === 'rpc-v2-cbor') {
       return { kind: 'unsupported-protocol', protocol: 'smithy-rpc-v2-cbor' };
