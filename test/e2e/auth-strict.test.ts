@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { EC2Client, DescribeAvailabilityZonesCommand } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import { startTestServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -63,11 +64,12 @@ test('an unsigned request is refused', async () => {
 
 test('a body changed after signing no longer matches its signature', async () => {
   const sts = new STSClient(server.clientConfigFor({ accessKeyId: 'AKIAROOTROOTROOTROOT', secretAccessKey: 'root-secret' }));
-  sts.middlewareStack.addRelativeTo((next) => async (args) => {
+  const tamper: FinalizeRequestMiddleware<object, MetadataBearer> = (next) => async (args) => {
     // Same length and meaning, different bytes: only the signature can tell.
     const request = args.request as { body?: string };
     request.body = (request.body ?? '').split('&').reverse().join('&');
     return next(args);
-  }, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'tamper-after-signing' });
+  };
+  sts.middlewareStack.addRelativeTo(tamper, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'tamper-after-signing' });
   await assert.rejects(sts.send(new GetCallerIdentityCommand({})), expectError('SignatureDoesNotMatch', 403));
 });
