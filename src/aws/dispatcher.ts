@@ -79,7 +79,9 @@ export class Dispatcher {
       }
       if (call.operation.input) {
         const violations = validateShape(service.model, call.operation.input, call.input);
-        if (violations.length > 0) throw service.validationError(describeViolations(violations));
+        if (violations.length > 0) {
+          throw service.invalidInput?.(violations) ?? service.validationError(describeViolations(violations));
+        }
       }
       const operation = service.operations[call.operation.name];
       if (!operation) throw new NotImplementedError(service.name, call.operation.name);

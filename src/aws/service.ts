@@ -3,6 +3,7 @@
 import type { AwsError } from './errors.ts';
 import type { Operation } from './context.ts';
 import type { ModelIndex } from './models/model-index.ts';
+import type { Violation } from './models/validate.ts';
 
 export interface AwsService {
   /** Berth's name for the service, as in the SigV4 scope (`ecs`, `iam`, `sts`, `ec2`). */
@@ -12,6 +13,12 @@ export interface AwsService {
   readonly operations: Readonly<Record<string, Operation<never, unknown>>>;
   /** AWS's error for a constraint violation, e.g. ECS InvalidParameterException, IAM ValidationError. */
   validationError(message: string): AwsError;
+  /**
+   * For services that do not answer with the generic "N validation errors detected" text (EC2:
+   * `MissingParameter: The request must contain the parameter X`): builds the error from the
+   * violations themselves. When absent, validationError(describeViolations(violations)) is used.
+   */
+  invalidInput?(violations: Violation[]): AwsError;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Checks a decoded input against its model shape: required members, lengths, ranges and enums,
 // and phrases each violation the way AWS's validation layer does.
 import type { ModelIndex } from './model-index.ts';
-import type { Shape } from './types.ts';
+import type { MemberRef, Shape } from './types.ts';
 
 export interface Violation {
   /** AWS's dotted path: `containerDefinitions.1.member.name`. */
@@ -10,6 +10,8 @@ export interface Violation {
   constraint: string;
   /** The offending value (undefined for a missing member). */
   value: unknown;
+  /** The member as the model names it, and its reference (wire names differ per protocol). */
+  member?: { name: string; ref: MemberRef };
 }
 
 /** `1 validation error detected: Value null at 'roleName' failed to satisfy constraint: Member must not be null` */
@@ -49,8 +51,9 @@ function walk(model: ModelIndex, shape: Shape, value: unknown, path: string, out
     case 'structure': {
       const record = value as Record<string, unknown>;
       for (const name of shape.required ?? []) {
-        if (record[name] === undefined || record[name] === null) {
-          out.push({ path: join(path, pathSegment(name)), constraint: 'Member must not be null', value: undefined });
+        const ref = shape.members?.[name];
+        if ((record[name] === undefined || record[name] === null) && ref) {
+          out.push({ path: join(path, pathSegment(name)), constraint: 'Member must not be null', value: undefined, member: { name, ref } });
         }
       }
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
