@@ -1,0 +1,96 @@
+// The behaviour every Store implementation must show; each implementation's test runs it.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Store } from './store.ts';
+
+interface Widget {
+  name: string;
+  made: Date;
+  bytes?: Buffer;
+}
+
+declare module './store.ts' {
+  interface ResourceKinds {
+    'test.widget': Widget;
+  }
+}
+
+const here = { account: '111111111111', region: 'us-east-1' };
+const elsewhere = { account: '111111111111', region: 'eu-west-1' };
+
+export function storeConformance(name: string, open: () => Promise<Store>): void {
+  const withStore = (title: string, fn: (store: Store) => Promise<void>) =>
+    test(`${name}: ${title}`, async () => {
+      const store = await open();
+      try {
+        await fn(store);
+      } finally {
+        await store.close();
+      }
+    });
+
+  withStore('put then get round-trips the body, Dates and Buffers included', async (store) => {
+    const made = new Date('2026-01-02T03:04:05.006Z');
+    await store.write((tx) => tx.put('test.widget', here, { id: 'w1', name: 'one', body: { name: 'one', made, bytes: Buffer.from([1, 2, 3]) } }));
+    const got = await store.read((tx) => tx.get('test.widget', here, 'w1'));
+    assert.deepEqual(got, { name: 'one', made, bytes: Buffer.from([1, 2, 3]) });
+    assert.equal(await store.read((tx) => tx.get('test.widget', elsewhere, 'w1')), undefined, 'scopes are separate');
+  });
+
+  withStore('list orders by insertion, keeps order across updates, filters by name, prefix and parent', async (store) => {
+    await store.write(async (tx) => {
+      for (const [id, parent] of [['a', 'p1'], ['b', 'p2'], ['c', 'p1']] as const) {
+        await tx.put('test.widget', here, { id, name: `n-${id}`, parent, body: { name: id, made: new Date(0) } });
+      }
+      await tx.put('test.widget', here, { id: 'a', name: 'n-a', parent: 'p1', body: { name: 'a2', made: new Date(0) } });
+    });
+    const all = await store.read((tx) => tx.list('test.widget', here));
+    assert.deepEqual(all.map((r) => r.body.name), ['a2', 'b', 'c']);
+    assert.deepEqual((await store.read((tx) => tx.list('test.widget', here, { parent: 'p1' }))).map((r) => r.id), ['a', 'c']);
+    assert.deepEqual((await store.read((tx) => tx.list('test.widget', here, { name: 'n-b' }))).map((r) => r.id), ['b']);
+    assert.deepEqual((await store.read((tx) => tx.list('test.widget', here, { namePrefix: 'n-' , descending: true }))).map((r) => r.id), ['c', 'b', 'a']);
+    const first = all[0];
+    assert.ok(first);
+    assert.deepEqual((await store.read((tx) => tx.list('test.widget', here, { afterSeq: first.seq, limit: 1 }))).map((r) => r.id), ['b']);
+    assert.equal(await store.read((tx) => tx.count('test.widget', here, { parent: 'p1' })), 2);
+  });
+
+  withStore('a prefix is matched literally, not as a LIKE pattern', async (store) => {
+    await store.write(async (tx) => {
+      await tx.put('test.widget', here, { id: '1', name: 'a_b', body: { name: '1', made: new Date(0) } });
+      await tx.put('test.widget', here, { id: '2', name: 'axb', body: { name: '2', made: new Date(0) } });
+    });
+    assert.deepEqual((await store.read((tx) => tx.list('test.widget', here, { namePrefix: 'a_' }))).map((r) => r.id), ['1']);
+  });
+
+  withStore('a write that throws leaves nothing behind', async (store) => {
+    await assert.rejects(store.write(async (tx) => {
+      await tx.put('test.widget', here, { id: 'ghost', body: { name: 'ghost', made: new Date(0) } });
+      await tx.nextValue('ghost-counter');
+      throw new Error('changed my mind');
+    }), /changed my mind/);
+    assert.equal(await store.read((tx) => tx.get('test.widget', here, 'ghost')), undefined);
+    assert.equal(await store.write((tx) => tx.nextValue('ghost-counter')), 1);
+  });
+
+  withStore('counters count from 1, durably and independently', async (store) => {
+    const values = await store.write(async (tx) => [await tx.nextValue('x'), await tx.nextValue('x'), await tx.nextValue('y')]);
+    assert.deepEqual(values, [1, 2, 1]);
+  });
+
+  withStore('concurrent writes are serialized: read-check-write inside one write never double-allocates', async (store) => {
+    const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => store.write(async (tx) => {
+      const taken = await tx.get('test.widget', here, 'slot');
+      if (taken) return false;
+      await tx.put('test.widget', here, { id: 'slot', body: { name: `writer-${i}`, made: new Date(0) } });
+      return true;
+    })));
+    assert.equal(claims.filter(Boolean).length, 1);
+  });
+
+  withStore('delete answers whether something was deleted', async (store) => {
+    await store.write((tx) => tx.put('test.widget', here, { id: 'd', body: { name: 'd', made: new Date(0) } }));
+    assert.equal(await store.write((tx) => tx.delete('test.widget', here, 'd')), true);
+    assert.equal(await store.write((tx) => tx.delete('test.widget', here, 'd')), false);
+  });
+}
