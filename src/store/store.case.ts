@@ -19,7 +19,7 @@ const here = { account: '111111111111', region: 'us-east-1' };
 const elsewhere = { account: '111111111111', region: 'eu-west-1' };
 
 export function storeConformance(name: string, open: () => Promise<Store>): void {
-  const withStore = (title: string, fn: (store: Store) => Promise<void>) =>
+  const withStore = (title: string, fn: (store: Store) => Promise<void>): void => {
     test(`${name}: ${title}`, async () => {
       const store = await open();
       try {
@@ -28,6 +28,7 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
         await store.close();
       }
     });
+  };
 
   withStore('put then get round-trips the body, Dates and Buffers included', async (store) => {
     const made = new Date('2026-01-02T03:04:05.006Z');
