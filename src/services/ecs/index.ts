@@ -1,14 +1,29 @@
 // Amazon ECS: clusters, task definitions, capacity providers, account settings, tags.
+// The operations Berth does not serve yet answer NotImplemented (see LIMITATIONS.md).
 import { ModelIndex } from '../../aws/models/model-index.ts';
 import type { AwsService } from '../../aws/service.ts';
 import type { ServiceDeps } from '../common/deps.ts';
-import { clientError } from '../../aws/errors.ts';
+import { accountSettingOperations } from './account-settings.ts';
+import { capacityProviderOperations, capacityProviderTaggable } from './capacity-providers.ts';
+import { NO_WORKLOAD } from './cluster-records.ts';
+import { clusterOperations, clusterTaggable } from './clusters.ts';
+import { InvalidParameterException } from './errors.ts';
+import { tagOperations } from './tags.ts';
+import { taskDefinitionOperations, taskDefinitionTaggable } from './task-definitions.ts';
 
-export function createEcsService(_deps: ServiceDeps): AwsService {
+export function createEcsService(deps: ServiceDeps): AwsService {
   return {
     name: 'ecs',
     model: ModelIndex.load('ecs'),
-    operations: {},
-    validationError: (message) => clientError('InvalidParameterException', message),
+    operations: {
+      // Tasks, services and container instances do not exist yet, so every cluster count is 0.
+      ...clusterOperations(deps, NO_WORKLOAD),
+      ...taskDefinitionOperations(deps),
+      ...capacityProviderOperations(deps),
+      ...accountSettingOperations(deps),
+      ...tagOperations(deps, [clusterTaggable, taskDefinitionTaggable, capacityProviderTaggable]),
+    },
+    // ECS reports input that breaks the model (a missing required member, a length or enum) as InvalidParameterException.
+    validationError: (message) => new InvalidParameterException(message),
   };
 }
