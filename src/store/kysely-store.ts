@@ -2,6 +2,7 @@
 import { Kysely, Migrator, type Transaction } from 'kysely';
 import { decodeBody, encodeBody } from './body-codec.ts';
 import { migrations } from './migrations.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { Database } from './schema.ts';
 import type { Kind, ListQuery, PutResource, ResourceKinds, Scope, Store, StoredResource, StoreTx } from './store.ts';
 
@@ -14,27 +15,29 @@ export class KyselyStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #engine: string;
   readonly #location: string;
+  readonly #clock: Clock;
 
-  private constructor(db: Kysely<Database>, engine: string, location: string) {
+  private constructor(db: Kysely<Database>, engine: string, location: string, clock: Clock) {
     this.#db = db;
+    this.#clock = clock;
     this.#engine = engine;
     this.#location = location;
   }
 
   /** Opens the database and applies pending migrations. */
-  static async open(db: Kysely<Database>, engine: string, location: string): Promise<KyselyStore> {
+  static async open(db: Kysely<Database>, engine: string, location: string, clock: Clock): Promise<KyselyStore> {
     const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
     const { error } = await migrator.migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
-    return new KyselyStore(db, engine, location);
+    return new KyselyStore(db, engine, location, clock);
   }
 
   async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return fn(new KyselyTx(this.#db));
+    return fn(new KyselyTx(this.#db, this.#clock));
   }
 
   async write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.#db.transaction().execute((trx) => fn(new KyselyTx(trx)));
+    return this.#db.transaction().execute((trx) => fn(new KyselyTx(trx, this.#clock)));
   }
 
   describe(): { engine: string; location: string } {
@@ -48,9 +51,11 @@ export class KyselyStore implements Store {
 
 class KyselyTx implements StoreTx {
   readonly #db: Db;
+  readonly #clock: Clock;
 
-  constructor(db: Db) {
+  constructor(db: Db, clock: Clock) {
     this.#db = db;
+    this.#clock = clock;
   }
 
   async get<K extends Kind>(kind: K, scope: Scope, id: string): Promise<ResourceKinds[K] | undefined> {
@@ -88,7 +93,7 @@ class KyselyTx implements StoreTx {
 
   async put<K extends Kind>(kind: K, scope: Scope, resource: PutResource<ResourceKinds[K]>): Promise<void> {
     const body = encodeBody(resource.body);
-    const updatedAt = new Date().toISOString();
+    const updatedAt = this.#clock.now().toISOString();
     const existing = await this.#db.selectFrom('resources').select('seq')
       .where('kind', '=', kind).where('account', '=', scope.account).where('region', '=', scope.region).where('id', '=', resource.id)
       .executeTakeFirst();

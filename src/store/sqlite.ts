@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { KyselyStore } from './kysely-store.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { Database } from './schema.ts';
 
-export async function openSqliteStore(dataDir: string): Promise<KyselyStore> {
+export async function openSqliteStore(dataDir: string, clock: Clock): Promise<KyselyStore> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'berth.db');
   const sqlite = new SQLite(file);
@@ -16,5 +17,5 @@ export async function openSqliteStore(dataDir: string): Promise<KyselyStore> {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return KyselyStore.open(db, 'sqlite', file);
+  return KyselyStore.open(db, 'sqlite', file, clock);
 }
