@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { KyselyStore } from './kysely-store.ts';
-import type { Clock } from '../platform/clock.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Database } from './schema.ts';
 
-export async function openSqliteStore(dataDir: string, clock: Clock): Promise<KyselyStore> {
+export async function openSqliteStore(dataDir: string, clock: Clock = systemClock): Promise<KyselyStore> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'berth.db');
   const sqlite = new SQLite(file);
