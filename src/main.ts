@@ -33,9 +33,9 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   const log = options.log ?? ((message: string) => console.error(`[berth] ${message}`));
   const startedAt = clock.now();
 
-  const store = await openSqliteStore(settings.dataDir);
+  const store = await openSqliteStore(settings.dataDir, clock);
   const deps: ServiceDeps = { store, ids, defaultAccountId: settings.defaultAccountId };
-  const services = [createEcsService(deps), createIamService(deps), createStsService(), createEc2Service(deps)];
+  const services = [createEcsService(deps), createIamService(deps), createStsService(deps), createEc2Service(deps)];
   const router = new ServiceRouter(services);
   const authenticator = new Authenticator({
     strict: settings.strictAuth,

@@ -31,6 +31,23 @@ export async function forgetIssuedKey(tx: StoreTx, accessKeyId: string): Promise
   await tx.delete('auth.issued-key', SYSTEM_SCOPE, accessKeyId);
 }
 
+/** UpdateAccessKey: an Inactive key stops authenticating at once. */
+export async function setIssuedKeyStatus(tx: StoreTx, accessKeyId: string, status: IssuedKeyRecord['status']): Promise<void> {
+  const record = await tx.get('auth.issued-key', SYSTEM_SCOPE, accessKeyId);
+  if (record) await recordIssuedKey(tx, { ...record, status });
+}
+
+/**
+ * Drops the expired temporary keys issued to one principal ARN (an assumed-role session, a user's
+ * session tokens), so that repeated sessions do not pile up keys that can never authenticate.
+ */
+export async function forgetExpiredKeys(tx: StoreTx, principalArn: string, now: Date): Promise<void> {
+  for (const row of await tx.list('auth.issued-key', SYSTEM_SCOPE, { name: principalArn })) {
+    const expiration = row.body.expiration;
+    if (expiration !== undefined && expiration.getTime() <= now.getTime()) await tx.delete('auth.issued-key', SYSTEM_SCOPE, row.id);
+  }
+}
+
 export class StoreCredentialLookup implements CredentialLookup {
   readonly #store: Store;
 

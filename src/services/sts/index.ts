@@ -1,21 +1,24 @@
-// AWS STS: who is calling, and temporary credentials for roles.
-import type { GetCallerIdentityRequest, GetCallerIdentityResponse } from '@aws-sdk/client-sts';
-import { clientError } from '../../aws/errors.ts';
+// AWS STS: who is calling, and temporary credentials for roles and sessions. Operations the model
+// has and this table lacks answer NotImplemented (see LIMITATIONS.md).
 import { ModelIndex } from '../../aws/models/model-index.ts';
-import type { AwsService, ServiceOperations } from '../../aws/service.ts';
+import type { AwsService } from '../../aws/service.ts';
+import type { ServiceDeps } from '../common/deps.ts';
+import { ValidationError } from '../iam/errors.ts';
+import { assumeRoleOperations } from './assume-role.ts';
+import { identityOperations } from './identity.ts';
+import { sessionTokenOperations } from './session-token.ts';
 
-export function createStsService(): AwsService {
-  const operations = {
-    GetCallerIdentity: async (_input: GetCallerIdentityRequest, ctx) => ({
-      UserId: ctx.principal.userId,
-      Account: ctx.principal.accountId,
-      Arn: ctx.principal.arn,
-    }),
-  } satisfies ServiceOperations<{ GetCallerIdentity: [GetCallerIdentityRequest, GetCallerIdentityResponse] }>;
+export { assumeRoleAsService, type AssumedRole, type ServiceAssumeOptions } from './assume-role.ts';
+
+export function createStsService(deps: ServiceDeps): AwsService {
   return {
     name: 'sts',
     model: ModelIndex.load('sts'),
-    operations,
-    validationError: (message) => clientError('ValidationError', message),
+    operations: {
+      ...identityOperations(deps),
+      ...assumeRoleOperations(deps),
+      ...sessionTokenOperations(deps),
+    },
+    validationError: (message) => new ValidationError(message),
   };
 }
