@@ -9,7 +9,7 @@ import type { MemberRef, OperationModel, ServiceModel, Shape } from '../src/aws/
 /** The services Berth serves: botocore's folder name → Berth's file name. */
 const SERVICES: Record<string, string> = { ecs: 'ecs', iam: 'iam', sts: 'sts', ec2: 'ec2' };
 
-const SHAPE_KEYS = ['type', 'required', 'enum', 'min', 'max', 'flattened', 'locationName', 'timestampFormat',
+const SHAPE_KEYS = ['type', 'required', 'enum', 'min', 'max', 'pattern', 'flattened', 'locationName', 'timestampFormat',
   'exception', 'error', 'sensitive', 'union', 'payload'] as const;
 const MEMBER_KEYS = ['shape', 'locationName', 'queryName', 'flattened', 'xmlNamespace', 'xmlAttribute',
   'timestampFormat', 'location'] as const;

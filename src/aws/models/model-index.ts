@@ -6,6 +6,8 @@ export class ModelIndex {
   readonly model: ServiceModel;
   /** Lower-cased operation name → operation, for protocols that are case-insensitive on Action. */
   readonly #byName = new Map<string, OperationModel>();
+  /** Compiled shape patterns; null for a pattern JavaScript cannot express. */
+  readonly #patterns = new Map<string, RegExp | null>();
 
   constructor(model: ServiceModel) {
     this.model = model;
@@ -31,6 +33,28 @@ export class ModelIndex {
     const shape = this.model.shapes[name];
     if (!shape) throw new Error(`model ${this.metadata.serviceId} has no shape ${name}`);
     return shape;
+  }
+
+  /**
+   * The shape's pattern as a whole-string JavaScript RegExp; undefined when the shape has none or
+   * JavaScript cannot compile it (then Berth does not check it rather than guess).
+   */
+  pattern(shapeName: string): RegExp | undefined {
+    if (!this.#patterns.has(shapeName)) {
+      const source = this.shape(shapeName).pattern;
+      let compiled: RegExp | null = null;
+      if (source !== undefined) {
+        // Java writes code points past U+FFFF as \u10000; JavaScript's u-mode spells them \u{10000}.
+        const js = source.replace(/\\u([0-9A-Fa-f]{5,6})/g, '\\u{$1}');
+        try {
+          compiled = new RegExp(`^(?:${js})$`, 'u');
+        } catch {
+          compiled = null;
+        }
+      }
+      this.#patterns.set(shapeName, compiled);
+    }
+    return this.#patterns.get(shapeName) ?? undefined;
   }
 
   /** The shape a member reference points to. */

@@ -37,6 +37,8 @@ export interface Shape {
   enum?: string[];
   min?: number;
   max?: number;
+  /** A Java-flavoured regular expression the whole string must match. */
+  pattern?: string;
   flattened?: boolean;
   locationName?: string;
   timestampFormat?: TimestampFormat;

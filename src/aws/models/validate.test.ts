@@ -24,3 +24,11 @@ test('list members are addressed as name.N.member.field, enums list their values
 test('a valid input has no violations', () => {
   assert.deepEqual(validateShape(model, 'CreateRoleRequest', { RoleName: 'r', AssumeRolePolicyDocument: '{}' }), []);
 });
+
+test('patterns from the model are checked on the whole string, Java code-point escapes included', () => {
+  const bad = validateShape(model, 'GetRoleRequest', { RoleName: 'has space' });
+  assert.equal(bad[0]?.constraint, 'Member must satisfy regular expression pattern: [\\w+=,.@-]+');
+  assert.deepEqual(validateShape(model, 'GetRoleRequest', { RoleName: 'ecsTaskExecutionRole' }), []);
+  const sts = ModelIndex.load('sts');
+  assert.ok(sts.pattern('arnType')?.test('arn:aws:iam::123456789012:role/\u{1F600}'), 'astral code points are in \\u10000-\\u10FFFF');
+});

@@ -41,12 +41,13 @@ function join(path: string, segment: string): string {
 /** Walks `value` against `shapeName`; returns every constraint it breaks (empty when valid). */
 export function validateShape(model: ModelIndex, shapeName: string, value: unknown, path = ''): Violation[] {
   const out: Violation[] = [];
-  walk(model, model.shape(shapeName), value, path, out);
+  walk(model, shapeName, value, path, out);
   return out;
 }
 
-function walk(model: ModelIndex, shape: Shape, value: unknown, path: string, out: Violation[]): void {
+function walk(model: ModelIndex, shapeName: string, value: unknown, path: string, out: Violation[]): void {
   if (value === undefined || value === null) return;
+  const shape = model.shape(shapeName);
   switch (shape.type) {
     case 'structure': {
       const record = value as Record<string, unknown>;
@@ -57,30 +58,23 @@ function walk(model: ModelIndex, shape: Shape, value: unknown, path: string, out
         }
       }
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
-        if (record[name] !== undefined) walk(model, model.target(ref), record[name], join(path, pathSegment(name)), out);
+        if (record[name] !== undefined) walk(model, ref.shape, record[name], join(path, pathSegment(name)), out);
       }
       return;
     }
     case 'list': {
       const items = value as unknown[];
       checkLength(shape, items.length, items, path, out);
-      if (shape.member) {
-        const memberShape = model.target(shape.member);
-        items.forEach((item, i) => walk(model, memberShape, item, `${join(path, String(i + 1))}.member`, out));
-      }
+      const member = shape.member;
+      if (member) items.forEach((item, i) => walk(model, member.shape, item, `${join(path, String(i + 1))}.member`, out));
       return;
     }
     case 'map': {
       const entries = Object.entries(value as Record<string, unknown>);
       checkLength(shape, entries.length, value, path, out);
-      if (shape.key) {
-        const keyShape = model.target(shape.key);
-        for (const [k] of entries) walk(model, keyShape, k, join(path, 'key'), out);
-      }
-      if (shape.value) {
-        const valueShape = model.target(shape.value);
-        for (const [k, v] of entries) walk(model, valueShape, v, join(path, k), out);
-      }
+      const { key, value: valueRef } = shape;
+      if (key) for (const [k] of entries) walk(model, key.shape, k, join(path, 'key'), out);
+      if (valueRef) for (const [k, v] of entries) walk(model, valueRef.shape, v, join(path, k), out);
       return;
     }
     case 'string': {
@@ -88,6 +82,10 @@ function walk(model: ModelIndex, shape: Shape, value: unknown, path: string, out
       checkLength(shape, [...text].length, text, path, out);
       if (shape.enum && !shape.enum.includes(text)) {
         out.push({ path, value, constraint: `Member must satisfy enum value set: [${shape.enum.join(', ')}]` });
+      }
+      const pattern = model.pattern(shapeName);
+      if (pattern && !pattern.test(text)) {
+        out.push({ path, value, constraint: `Member must satisfy regular expression pattern: ${shape.pattern ?? ''}` });
       }
       return;
     }
