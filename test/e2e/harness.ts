@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.ts';
-import { startBerth } from '../../src/main.ts';
+import { startBerth, type StartOptions } from '../../src/main.ts';
 
 export interface TestServer {
   url: string;
@@ -21,10 +21,11 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<Settings> = {}): Promise<TestServer> {
+/** `options.clock` lets a test move time (e.g. to expire STS credentials). */
+export async function startTestServer(overrides: Partial<Settings> = {}, options: Omit<StartOptions, 'log'> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-test-'));
   const logs: string[] = [];
-  const berth = await startBerth({ ...DEFAULT_SETTINGS, port: 0, dataDir, ...overrides }, { log: (m) => logs.push(m) });
+  const berth = await startBerth({ ...DEFAULT_SETTINGS, port: 0, dataDir, ...overrides }, { ...options, log: (m) => logs.push(m) });
   const clientConfigFor: TestServer['clientConfigFor'] = (credentials, region = 'us-east-1') => ({
     endpoint: berth.url,
     region,

@@ -175,3 +175,13 @@ test('strict authentication: IAM user keys sign requests; wrong secrets and unkn
   await admin.send(new DeleteAccessKeyCommand({ UserName: 'signer', AccessKeyId: credentials.accessKeyId }));
   assert.equal((await failure(new STSClient(strict.clientConfigFor(credentials)).send(new GetCallerIdentityCommand({})))).code, 'InvalidClientTokenId');
 });
+
+test('lenient authentication: an Inactive IAM key is refused, never treated as the account root', async () => {
+  await iam.send(new CreateUserCommand({ UserName: 'dormant' }));
+  const { AccessKey: key } = await iam.send(new CreateAccessKeyCommand({ UserName: 'dormant' }));
+  const credentials = { accessKeyId: key?.AccessKeyId ?? '', secretAccessKey: key?.SecretAccessKey ?? '' };
+  await iam.send(new UpdateAccessKeyCommand({ UserName: 'dormant', AccessKeyId: credentials.accessKeyId, Status: 'Inactive' }));
+  const refused = await failure(new STSClient(server.clientConfigFor(credentials)).send(new GetCallerIdentityCommand({})));
+  assert.equal(refused.code, 'InvalidClientTokenId');
+  assert.equal(refused.status, 403);
+});

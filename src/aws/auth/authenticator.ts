@@ -8,6 +8,8 @@ import { signatureMatches } from './verify-signature.ts';
 
 /** What a known access key stands for. IAM (users' keys) and STS (temporary keys) provide these. */
 export interface IssuedCredential {
+  /** An IAM key made Inactive still exists, and authenticates nothing. */
+  active: boolean;
   secretAccessKey: string;
   sessionToken?: string;
   expiration?: Date;
@@ -90,6 +92,10 @@ export class Authenticator {
       }
     }
     if (issued) {
+      // Checked in lenient mode too: a key IAM issued and then disabled must not fall back to root.
+      if (!issued.active) {
+        throw new AuthError('unknown-key', 'InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+      }
       if (issued.sessionToken !== undefined && issued.sessionToken !== sig.sessionToken) {
         throw new AuthError('unknown-key', 'InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
       }

@@ -57,8 +57,9 @@ export class StoreCredentialLookup implements CredentialLookup {
 
   async find(accessKeyId: string): Promise<IssuedCredential | undefined> {
     const record = await this.#store.read((tx) => tx.get('auth.issued-key', SYSTEM_SCOPE, accessKeyId));
-    if (!record || record.status !== 'Active') return undefined;
+    if (!record) return undefined;
     return {
+      active: record.status === 'Active',
       secretAccessKey: record.secretAccessKey,
       principal: record.principal,
       ...(record.sessionToken !== undefined ? { sessionToken: record.sessionToken } : {}),
