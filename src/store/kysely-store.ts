@@ -12,28 +12,36 @@ type Db = Kysely<Database> | Transaction<Database>;
 const SEQ_COUNTER = 'resources.seq';
 
 export class KyselyStore implements Store {
+  /** Writes, one transaction at a time. */
   readonly #db: Kysely<Database>;
+  /** Reads: their own connection, so they never queue behind a write (WAL lets them run meanwhile). */
+  readonly #reader: Kysely<Database>;
   readonly #engine: string;
   readonly #location: string;
   readonly #clock: Clock;
 
-  private constructor(db: Kysely<Database>, engine: string, location: string, clock: Clock) {
+  private constructor(db: Kysely<Database>, reader: Kysely<Database>, engine: string, location: string, clock: Clock) {
     this.#db = db;
+    this.#reader = reader;
     this.#clock = clock;
     this.#engine = engine;
     this.#location = location;
   }
 
-  /** Opens the database and applies pending migrations. */
-  static async open(db: Kysely<Database>, engine: string, location: string, clock: Clock): Promise<KyselyStore> {
+  /**
+   * Applies pending migrations through `db`, then serves writes through `db` and reads through
+   * `openReader()` (called after migrating; it may return `db` itself where one pool serves both).
+   */
+  static async open(db: Kysely<Database>, openReader: () => Kysely<Database>, engine: string, location: string, clock: Clock): Promise<KyselyStore> {
     const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
     const { error } = await migrator.migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
-    return new KyselyStore(db, engine, location, clock);
+    return new KyselyStore(db, openReader(), engine, location, clock);
   }
 
   async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return fn(new KyselyTx(this.#db, this.#clock));
+    // A transaction so every statement of `fn` sees the same snapshot, never a write in between.
+    return this.#reader.transaction().execute((trx) => fn(new KyselyTx(trx, this.#clock)));
   }
 
   async write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -45,6 +53,7 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.#reader !== this.#db) await this.#reader.destroy();
     await this.#db.destroy();
   }
 }
@@ -67,8 +76,21 @@ class KyselyTx implements StoreTx {
 
   async list<K extends Kind>(kind: K, scope: Scope, query: ListQuery = {}): Promise<StoredResource<ResourceKinds[K]>[]> {
     let q = this.#filtered(kind, scope, query).select(['id', 'name', 'parent', 'seq', 'body']);
-    if (query.afterSeq !== undefined) q = q.where('seq', query.descending ? '<' : '>', query.afterSeq);
-    q = q.orderBy('seq', query.descending ? 'desc' : 'asc');
+    const direction = query.descending ? 'desc' : 'asc';
+    const beyond = query.descending ? '<' : '>';
+    if (query.order === 'name') {
+      const after = query.after;
+      if (after) {
+        q = q.where((eb) => eb.or([
+          eb('name', beyond, after.name),
+          eb.and([eb('name', '=', after.name), eb('seq', beyond, after.seq)]),
+        ]));
+      }
+      q = q.orderBy('name', direction).orderBy('seq', direction);
+    } else {
+      if (query.afterSeq !== undefined) q = q.where('seq', beyond, query.afterSeq);
+      q = q.orderBy('seq', direction);
+    }
     if (query.limit !== undefined) q = q.limit(query.limit);
     const rows = await q.execute();
     return rows.map((row) => ({ id: row.id, name: row.name, parent: row.parent, seq: Number(row.seq), body: decodeBody<ResourceKinds[K]>(row.body) }));

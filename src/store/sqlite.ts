@@ -10,12 +10,14 @@ import type { Database } from './schema.ts';
 export async function openSqliteStore(dataDir: string, clock: Clock = systemClock): Promise<KyselyStore> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'berth.db');
-  const sqlite = new SQLite(file);
-  // WAL: readers never block on the writer. synchronous=FULL: a commit is on disk before the
-  // client hears "200", so kill -9 or power loss never loses an acknowledged write.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return KyselyStore.open(db, 'sqlite', file, clock);
+  const connect = (): Kysely<Database> => {
+    const sqlite = new SQLite(file);
+    // WAL: readers never block on the writer. synchronous=FULL: a commit is on disk before the
+    // client hears "200", so kill -9 or power loss never loses an acknowledged write.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('busy_timeout = 5000');
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  };
+  return KyselyStore.open(connect(), connect, 'sqlite', file, clock);
 }

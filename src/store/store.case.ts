@@ -56,6 +56,22 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     assert.equal(await store.read((tx) => tx.count('test.widget', here, { parent: 'p1' })), 2);
   });
 
+  withStore('name order sorts by name then insertion, both ways, and resumes after a (name, seq) cursor', async (store) => {
+    await store.write(async (tx) => {
+      for (const [id, name] of [['1', 'b'], ['2', 'a'], ['3', 'b'], ['4', 'a']] as const) {
+        await tx.put('test.widget', here, { id, name, body: { name: id, made: new Date(0) } });
+      }
+    });
+    const asc = await store.read((tx) => tx.list('test.widget', here, { order: 'name' }));
+    assert.deepEqual(asc.map((r) => r.id), ['2', '4', '1', '3']);
+    const desc = await store.read((tx) => tx.list('test.widget', here, { order: 'name', descending: true }));
+    assert.deepEqual(desc.map((r) => r.id), ['3', '1', '4', '2']);
+    const second = asc[1];
+    assert.ok(second);
+    const rest = await store.read((tx) => tx.list('test.widget', here, { order: 'name', after: { name: second.name, seq: second.seq } }));
+    assert.deepEqual(rest.map((r) => r.id), ['1', '3']);
+  });
+
   withStore('a prefix is matched literally, not as a LIKE pattern', async (store) => {
     await store.write(async (tx) => {
       await tx.put('test.widget', here, { id: '1', name: 'a_b', body: { name: '1', made: new Date(0) } });

@@ -32,10 +32,14 @@ export interface ListQuery {
   parent?: string;
   name?: string;
   namePrefix?: string;
-  /** Only resources inserted after this seq (a pagination cursor). */
+  /** `seq` (default): insertion order. `name`: by name, then insertion order within a name. */
+  order?: 'seq' | 'name';
+  /** Only resources after this seq in seq order (a pagination cursor). */
   afterSeq?: number;
+  /** In name order: only resources after this (name, seq) position (a pagination cursor). */
+  after?: { name: string; seq: number };
   limit?: number;
-  /** Newest first instead of insertion order. */
+  /** Reverse the order. */
   descending?: boolean;
 }
 

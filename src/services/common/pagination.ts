@@ -8,18 +8,30 @@ export interface Page<T> {
   nextToken: string | undefined;
 }
 
-export function encodeToken(seq: number): string {
-  return Buffer.from(JSON.stringify({ s: seq }), 'utf8').toString('base64url');
+/** Where a page stopped: the last resource's seq, and its name when the listing is in name order. */
+interface Cursor {
+  seq: number;
+  name?: string;
+}
+
+export function encodeToken(seq: number, name?: string): string {
+  return Buffer.from(JSON.stringify(name === undefined ? { s: seq } : { s: seq, n: name }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(token: string): Cursor | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { s?: unknown; n?: unknown };
+    if (typeof parsed.s !== 'number' || !Number.isInteger(parsed.s)) return undefined;
+    if (parsed.n !== undefined && typeof parsed.n !== 'string') return undefined;
+    return parsed.n === undefined ? { seq: parsed.s } : { seq: parsed.s, name: parsed.n };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The seq a token resumes after; undefined for a token Berth did not mint. */
 export function decodeToken(token: string): number | undefined {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { s?: unknown };
-    return typeof parsed.s === 'number' && Number.isInteger(parsed.s) ? parsed.s : undefined;
-  } catch {
-    return undefined;
-  }
+  return decodeCursor(token)?.seq;
 }
 
 export interface PageRequest {
@@ -29,28 +41,38 @@ export interface PageRequest {
   invalidToken: () => AwsError;
 }
 
-/** One page of a kind in store order, optionally filtered in memory by `keep`. */
+/**
+ * One page of a kind in the query's order (insertion order, or name order), optionally filtered
+ * in memory by `keep`. The token is a keyset cursor, so pages stay right while resources change.
+ */
 export async function pageOf<K extends Kind>(tx: StoreTx, kind: K, scope: Scope, query: ListQuery, page: PageRequest,
   keep: (resource: StoredResource<ResourceKinds[K]>) => boolean = () => true): Promise<Page<StoredResource<ResourceKinds[K]>>> {
-  let afterSeq: number | undefined;
+  const byName = query.order === 'name';
+  let cursor: Cursor | undefined;
   if (page.token !== undefined && page.token !== '') {
-    afterSeq = decodeToken(page.token);
-    if (afterSeq === undefined) throw page.invalidToken();
+    cursor = decodeCursor(page.token);
+    if (cursor === undefined || (byName && cursor.name === undefined)) throw page.invalidToken();
   }
+  const position = (c: Cursor | undefined): ListQuery => {
+    if (!c) return {};
+    return byName ? { after: { name: c.name ?? '', seq: c.seq } } : { afterSeq: c.seq };
+  };
+  const tokenOf = (r: StoredResource<unknown>): string => (byName ? encodeToken(r.seq, r.name) : encodeToken(r.seq));
   const items: StoredResource<ResourceKinds[K]>[] = [];
   // Read in batches so in-memory filters still fill a page without loading the whole kind.
   const batch = Math.max(page.limit * 2, 100);
   for (;;) {
-    const rows = await tx.list(kind, scope, { ...query, ...(afterSeq !== undefined ? { afterSeq } : {}), limit: batch });
+    const rows = await tx.list(kind, scope, { ...query, ...position(cursor), limit: batch });
     for (const row of rows) {
       if (!keep(row)) continue;
       items.push(row);
       if (items.length > page.limit) {
         const last = items[page.limit - 1];
-        return { items: items.slice(0, page.limit), nextToken: last ? encodeToken(last.seq) : undefined };
+        return { items: items.slice(0, page.limit), nextToken: last ? tokenOf(last) : undefined };
       }
     }
-    if (rows.length < batch) return { items, nextToken: undefined };
-    afterSeq = rows[rows.length - 1]?.seq;
+    const lastRow = rows[rows.length - 1];
+    if (rows.length < batch || !lastRow) return { items, nextToken: undefined };
+    cursor = { seq: lastRow.seq, name: lastRow.name };
   }
 }
