@@ -1,9 +1,10 @@
 // ECS task definitions: RegisterTaskDefinition, DescribeTaskDefinition, ListTaskDefinitions,
 // ListTaskDefinitionFamilies, DeregisterTaskDefinition, DeleteTaskDefinitions.
 //
-// Each revision is stored whole; a family record keeps its revisions' numbers and statuses so
-// "latest ACTIVE revision" and the family listings need no scan of every definition. What a
-// registration turns into (validation, defaults, ARN) is task-definition-rules.ts's job.
+// Each revision is stored whole (named by its family, so a family's revisions list in revision
+// order); a small family record keeps the latest ACTIVE revision and how many are ACTIVE, so
+// describing by family and listing families read one record, however many revisions there are.
+// What a registration turns into (validation, defaults, ARN) is task-definition-rules.ts's job.
 import type {
   DeleteTaskDefinitionsRequest,
   DeleteTaskDefinitionsResponse,
@@ -29,7 +30,7 @@ import { pageOf } from '../common/pagination.ts';
 import { regionalScope } from '../common/scope.ts';
 import type { EcsArn } from './arns.ts';
 import { ClientException, InvalidParameterException } from './errors.ts';
-import { pageLimit, pageOfList, storePage } from './pages.ts';
+import { invalidNextToken, storePage } from './pages.ts';
 import {
   normalizeTaskDefinition, parseTaskDefinitionReference, TASK_DEFINITION_NOT_FOUND_MESSAGE, taskDefinitionArn,
   validateFamily, type TaskDefinitionReference,
@@ -42,8 +43,9 @@ export interface TaskDefinitionRecord {
 
 export interface TaskDefinitionFamilyRecord {
   family: string;
-  /** Every revision registered, in revision order, with its current status. */
-  revisions: { revision: number; status: TaskDefinitionStatus }[];
+  /** The revision a bare family name resolves to; absent when no revision is ACTIVE. */
+  latestActive?: number;
+  activeCount: number;
 }
 
 declare module '../../store/store.ts' {
@@ -77,19 +79,34 @@ function revisionCounter(scope: Scope, family: string): string {
   return `ecs.task-definition-revision|${scope.account}|${scope.region}|${family}`;
 }
 
-async function setRevisionStatus(tx: StoreTx, scope: Scope, family: string, revision: number, status: TaskDefinitionStatus): Promise<void> {
-  const record = await tx.get('ecs.task-definition-family', scope, family) ?? { family, revisions: [] };
-  const entry = record.revisions.find((r) => r.revision === revision);
-  if (entry) entry.status = status;
-  else record.revisions.push({ revision, status });
-  await tx.put('ecs.task-definition-family', scope, { id: family, name: family, body: record });
+/** The newest ACTIVE revision of a family, by walking its revisions newest first. */
+async function newestActiveRevision(tx: StoreTx, scope: Scope, family: string): Promise<number | undefined> {
+  const page = await pageOf(tx, 'ecs.task-definition', scope, { name: family, descending: true },
+    { token: undefined, limit: 1, invalidToken: invalidNextToken }, (r) => r.body.taskDefinition.status === 'ACTIVE');
+  return page.items[0]?.body.taskDefinition.revision;
 }
 
-async function putDefinition(tx: StoreTx, scope: Scope, taskDefinition: TaskDefinition): Promise<void> {
+/**
+ * Stores a revision and keeps its family record right. `previous` is the revision's status before
+ * this write (undefined for a new registration).
+ */
+async function putDefinition(tx: StoreTx, scope: Scope, taskDefinition: TaskDefinition, previous?: TaskDefinitionStatus): Promise<void> {
   const family = taskDefinition.family ?? '';
   const revision = taskDefinition.revision ?? 0;
   await tx.put('ecs.task-definition', scope, { id: revisionId(family, revision), name: family, body: { taskDefinition } });
-  await setRevisionStatus(tx, scope, family, revision, taskDefinition.status ?? 'ACTIVE');
+  const wasActive = previous === 'ACTIVE';
+  const isActive = taskDefinition.status === 'ACTIVE';
+  const record = await tx.get('ecs.task-definition-family', scope, family) ?? { family, activeCount: 0 };
+  if (wasActive === isActive && previous !== undefined) return;
+  if (isActive) {
+    record.activeCount += 1;
+    record.latestActive = Math.max(record.latestActive ?? 0, revision);
+  } else if (wasActive) {
+    record.activeCount -= 1;
+    if (record.latestActive === revision) record.latestActive = await newestActiveRevision(tx, scope, family);
+  }
+  if (record.latestActive === undefined) delete record.latestActive;
+  await tx.put('ecs.task-definition-family', scope, { id: family, name: family, body: record });
 }
 
 /** The stored revision a parsed reference names (a bare family: its latest ACTIVE revision), or undefined. */
@@ -98,10 +115,8 @@ async function lookup(tx: StoreTx, ctx: RequestContext, ref: TaskDefinitionRefer
   const scope = regionalScope(ctx);
   let revision = ref.revision;
   if (revision === undefined) {
-    const family = await tx.get('ecs.task-definition-family', scope, ref.family);
-    const active = family?.revisions.filter((r) => r.status === 'ACTIVE').map((r) => r.revision) ?? [];
-    if (active.length === 0) return undefined;
-    revision = Math.max(...active);
+    revision = (await tx.get('ecs.task-definition-family', scope, ref.family))?.latestActive;
+    if (revision === undefined) return undefined;
   }
   return (await tx.get('ecs.task-definition', scope, revisionId(ref.family, revision)))?.taskDefinition;
 }
@@ -154,27 +169,18 @@ export function taskDefinitionOperations(deps: ServiceDeps) {
     },
 
     ListTaskDefinitions: async (input: ListTaskDefinitionsRequest, ctx) => {
-      const limit = pageLimit(input.maxResults, 100);
+      const page = storePage(input.nextToken, input.maxResults, 100);
       const status = input.status ?? 'ACTIVE';
-      const descending = input.sort === 'DESC';
       const scope = regionalScope(ctx);
-      const families = await deps.store.read(async (tx) => {
-        // ListTaskDefinitions: familyPrefix is "The full family name to filter the ListTaskDefinitions results with".
-        if (input.familyPrefix !== undefined) {
-          const one = await tx.get('ecs.task-definition-family', scope, input.familyPrefix);
-          return one ? [one] : [];
-        }
-        return (await tx.list('ecs.task-definition-family', scope)).map((r) => r.body);
-      });
-      // "listed lexicographically by family name and in ascending numerical order by revision"; DESC reverses both.
-      const keys = families
-        .flatMap((f) => f.revisions.filter((r) => r.status === status).map((r) => ({ family: f.family, revision: r.revision })))
-        .sort((a, b) => (a.family === b.family ? a.revision - b.revision : a.family < b.family ? -1 : 1));
-      if (descending) keys.reverse();
-      const page = pageOfList(keys, (k) => revisionId(k.family, k.revision), input.nextToken, limit);
+      // "listed lexicographically by family name and in ascending numerical order by revision";
+      // DESC reverses both. Revisions of a family are stored in revision order, so name order is it.
+      // familyPrefix is "The full family name to filter the ListTaskDefinitions results with".
+      const query = { order: 'name' as const, descending: input.sort === 'DESC', ...(input.familyPrefix !== undefined ? { name: input.familyPrefix } : {}) };
+      const result = await deps.store.read((tx) => pageOf(tx, 'ecs.task-definition', scope, query, page,
+        (r) => r.body.taskDefinition.status === status));
       return {
-        taskDefinitionArns: page.items.map((k) => taskDefinitionArn(ctx.region, ctx.principal.accountId, k.family, k.revision)),
-        nextToken: page.nextToken,
+        taskDefinitionArns: result.items.map((r) => r.body.taskDefinition.taskDefinitionArn ?? ''),
+        nextToken: result.nextToken,
       };
     },
 
@@ -187,7 +193,7 @@ export function taskDefinitionOperations(deps: ServiceDeps) {
       const result = await deps.store.read((tx) => pageOf(tx, 'ecs.task-definition-family', scope,
         input.familyPrefix ? { namePrefix: input.familyPrefix } : {}, page, (r) => {
           if (wanted === 'ALL') return true;
-          const active = r.body.revisions.some((rev) => rev.status === 'ACTIVE');
+          const active = r.body.activeCount > 0;
           return wanted === 'ACTIVE' ? active : !active;
         }));
       return { families: result.items.map((r) => r.body.family), nextToken: result.nextToken };
@@ -202,7 +208,7 @@ export function taskDefinitionOperations(deps: ServiceDeps) {
         // Deregistering an INACTIVE (or deleting) revision changes nothing and answers it as it is.
         if (current.status !== 'ACTIVE') return { taskDefinition: current };
         const taskDefinition: TaskDefinition = { ...current, status: 'INACTIVE', deregisteredAt: ctx.now };
-        await putDefinition(tx, scope, taskDefinition);
+        await putDefinition(tx, scope, taskDefinition, current.status);
         return { taskDefinition };
       });
     },
@@ -235,7 +241,7 @@ export function taskDefinitionOperations(deps: ServiceDeps) {
           } else {
             // Berth keeps the revision as DELETE_IN_PROGRESS: nothing else reclaims it (LIMITATIONS.md).
             const deleting: TaskDefinition = { ...current, status: 'DELETE_IN_PROGRESS', deleteRequestedAt: ctx.now };
-            await putDefinition(tx, scope, deleting);
+            await putDefinition(tx, scope, deleting, current.status);
             taskDefinitions.push(deleting);
           }
         }
