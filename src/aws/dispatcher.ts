@@ -71,6 +71,9 @@ export class Dispatcher {
     try {
       const call = protocol.readCall(service.model, request);
       operationName = call.operation.name;
+      // An operation Berth does not serve says so first: validating its input would only mislead.
+      const operation = service.operations[call.operation.name];
+      if (!operation) throw new NotImplementedError(service.name, call.operation.name);
       if (call.mismatches.length > 0) {
         const detail = call.mismatches.map((m) => `'${m.path}' must be of type ${m.expected}`).join('; ');
         throw protocol.name.startsWith('awsJson')
@@ -83,8 +86,6 @@ export class Dispatcher {
           throw service.invalidInput?.(violations) ?? service.validationError(describeViolations(violations));
         }
       }
-      const operation = service.operations[call.operation.name];
-      if (!operation) throw new NotImplementedError(service.name, call.operation.name);
       const output = await operation(call.input as never, ctx);
       return protocol.writeOutput(service.model, call.operation, output, ctx.requestId);
     } catch (error) {
