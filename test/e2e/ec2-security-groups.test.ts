@@ -18,6 +18,7 @@ import {
   UpdateSecurityGroupRuleDescriptionsIngressCommand,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
+import { rejectsWith } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -30,16 +31,6 @@ before(async () => {
   vpcId = Vpc?.VpcId ?? '';
 });
 after(async () => { await server.stop(); });
-
-async function rejectsWith(promise: Promise<unknown>, code: string, status = 400, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof Error);
-    assert.equal(error.name, code, error.message);
-    assert.equal((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode, status);
-    if (message) assert.match(error.message, message);
-    return true;
-  });
-}
 
 /** A group in the test's VPC, or with `inDefaultVpc` one made without a VpcId (so in the default VPC). */
 async function createGroup(name: string, inDefaultVpc = false): Promise<string> {

@@ -13,6 +13,7 @@ import {
   EC2Client,
   ModifySubnetAttributeCommand,
 } from '@aws-sdk/client-ec2';
+import { rejectsWith } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -25,16 +26,6 @@ before(async () => {
   vpcId = Vpc?.VpcId ?? '';
 });
 after(async () => { await server.stop(); });
-
-async function rejectsWith(promise: Promise<unknown>, code: string, status = 400, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof Error);
-    assert.equal(error.name, code, error.message);
-    assert.equal((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode, status);
-    if (message) assert.match(error.message, message);
-    return true;
-  });
-}
 
 test('CreateSubnet takes a block of its VPC and reports size − 5 free addresses', async () => {
   const { Subnet } = await ec2.send(new CreateSubnetCommand({

@@ -15,6 +15,7 @@ import {
   DescribeVpcsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { rejectsWith } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -24,16 +25,6 @@ before(async () => {
   ec2 = new EC2Client(server.clientConfig);
 });
 after(async () => { await server.stop(); });
-
-async function rejectsWith(promise: Promise<unknown>, code: string, status = 400, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof Error);
-    assert.equal(error.name, code, error.message);
-    assert.equal((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode, status);
-    if (message) assert.match(error.message, message);
-    return true;
-  });
-}
 
 async function tagsOf(resourceId: string): Promise<[string | undefined, string | undefined][] | undefined> {
   const { Tags } = await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [resourceId] }] }));

@@ -17,6 +17,7 @@ import {
   EC2Client,
   ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
+import { rejectsWith } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -30,16 +31,6 @@ after(async () => { await server.stop(); });
 /** An EC2 client in another region: every region has its own default network. */
 function inRegion(region: string): EC2Client {
   return new EC2Client(server.clientConfigFor({ accessKeyId: 'test', secretAccessKey: 'test' }, region));
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string, status = 400, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof Error);
-    assert.equal(error.name, code, error.message);
-    assert.equal((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode, status);
-    if (message) assert.match(error.message, message);
-    return true;
-  });
 }
 
 test('the first call of a region finds the default VPC AWS accounts come with', async () => {

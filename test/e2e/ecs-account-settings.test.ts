@@ -6,12 +6,12 @@ import {
   CreateClusterCommand,
   DeleteAccountSettingCommand,
   ECSClient,
-  ECSServiceException,
   ListAccountSettingsCommand,
   PutAccountSettingCommand,
   PutAccountSettingDefaultCommand,
   type PutAccountSettingCommandInput,
 } from '@aws-sdk/client-ecs';
+import { rejects } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
 const ROOT = 'arn:aws:iam::123456789012:root';
@@ -27,17 +27,6 @@ after(async () => {
   ecs.destroy();
   await server.stop();
 });
-
-async function rejects(call: Promise<unknown>, code: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(call, (error: unknown) => {
-    assert.ok(error instanceof ECSServiceException, `expected an ECS error, got ${String(error)}`);
-    assert.equal(error.name, code);
-    assert.equal(error.$metadata.httpStatusCode, 400);
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else if (message) assert.match(error.message, message);
-    return true;
-  });
-}
 
 test('effective settings start at AWS defaults, one page of 10 and a second of 1', async () => {
   const first = await ecs.send(new ListAccountSettingsCommand({ effectiveSettings: true }));

@@ -10,7 +10,6 @@ import {
   DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
   ECSClient,
-  ECSServiceException,
   ListClustersCommand,
   PutClusterCapacityProvidersCommand,
   UpdateCapacityProviderCommand,
@@ -18,6 +17,7 @@ import {
   UpdateClusterSettingsCommand,
   type DeleteClusterCommandInput,
 } from '@aws-sdk/client-ecs';
+import { rejects } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -34,17 +34,6 @@ after(async () => {
   await server.stop();
 });
 
-/** Asserts an AWS error by code (the SDK's `name`), HTTP status and message. */
-async function rejects(call: Promise<unknown>, code: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(call, (error: unknown) => {
-    assert.ok(error instanceof ECSServiceException, `expected an ECS error, got ${String(error)}`);
-    assert.equal(error.name, code);
-    assert.equal(error.$metadata.httpStatusCode, 400);
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else if (message) assert.match(error.message, message);
-    return true;
-  });
-}
 
 test('CreateCluster with a name answers the cluster as AWS does (aws-cli create-cluster example)', async () => {
   const { cluster } = await ecs.send(new CreateClusterCommand({ clusterName: 'MyCluster' }));

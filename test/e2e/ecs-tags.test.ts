@@ -7,12 +7,12 @@ import {
   DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
   ECSClient,
-  ECSServiceException,
   ListTagsForResourceCommand,
   RegisterTaskDefinitionCommand,
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-ecs';
+import { rejects } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
 const PREFIX = 'arn:aws:ecs:us-east-1:123456789012';
@@ -27,17 +27,6 @@ after(async () => {
   ecs.destroy();
   await server.stop();
 });
-
-async function rejects(call: Promise<unknown>, code: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(call, (error: unknown) => {
-    assert.ok(error instanceof ECSServiceException, `expected an ECS error, got ${String(error)}`);
-    assert.equal(error.name, code);
-    assert.equal(error.$metadata.httpStatusCode, 400);
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else if (message) assert.match(error.message, message);
-    return true;
-  });
-}
 
 const tagsOf = async (resourceArn: string) => (await ecs.send(new ListTagsForResourceCommand({ resourceArn }))).tags;
 

@@ -10,12 +10,12 @@ import {
   DeregisterTaskDefinitionCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
-  ECSServiceException,
   ListTaskDefinitionFamiliesCommand,
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
+import { rejects } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
 const ACCOUNT = '123456789012';
@@ -51,17 +51,6 @@ after(async () => {
   ecs.destroy();
   await server.stop();
 });
-
-async function rejects(call: Promise<unknown>, code: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(call, (error: unknown) => {
-    assert.ok(error instanceof ECSServiceException, `expected an ECS error, got ${String(error)}`);
-    assert.equal(error.name, code);
-    assert.equal(error.$metadata.httpStatusCode, 400);
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else if (message) assert.match(error.message, message);
-    return true;
-  });
-}
 
 const simple = (family: string): RegisterTaskDefinitionCommandInput => ({
   family,

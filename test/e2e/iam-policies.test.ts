@@ -7,8 +7,9 @@ import {
   DeletePolicyVersionCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand, GetPolicyCommand, GetPolicyVersionCommand,
   GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListEntitiesForPolicyCommand, ListPoliciesCommand,
   ListPolicyTagsCommand, ListPolicyVersionsCommand, ListRolePoliciesCommand, PutRolePolicyCommand, SetDefaultPolicyVersionCommand,
-  TagPolicyCommand, type IAMServiceException,
+  TagPolicyCommand,
 } from '@aws-sdk/client-iam';
+import { failure } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -28,23 +29,6 @@ const EXECUTION_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExec
 
 function document(actions: string[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] });
-}
-
-interface Failure {
-  code: string;
-  status: number | undefined;
-  message: string;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Failure> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as IAMServiceException & { Code?: string };
-    // The SDK names modeled errors after their shape (NoSuchEntityException); Code is IAM's code.
-    return { code: e.Code ?? e.name, status: e.$metadata.httpStatusCode, message: e.message };
-  }
-  assert.fail('expected the call to fail');
 }
 
 test('the seed: attach AmazonECSTaskExecutionRolePolicy and embed a secrets policy', async () => {

@@ -5,8 +5,9 @@ import { after, before, test } from 'node:test';
 import {
   AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand, GetRoleCommand,
   IAMClient, ListRolesCommand, ListRoleTagsCommand, PutRolePermissionsBoundaryCommand, PutRolePolicyCommand, TagRoleCommand,
-  UntagRoleCommand, UpdateAssumeRolePolicyCommand, UpdateRoleCommand, UpdateRoleDescriptionCommand, type IAMServiceException,
+  UntagRoleCommand, UpdateAssumeRolePolicyCommand, UpdateRoleCommand, UpdateRoleDescriptionCommand,
 } from '@aws-sdk/client-iam';
+import { failure } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -21,24 +22,6 @@ const ECS_TASKS_TRUST = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
-
-/** What an IAM error looks like on the wire: the Query protocol's Code, HTTP status and message. */
-interface Failure {
-  code: string;
-  status: number | undefined;
-  message: string;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Failure> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as IAMServiceException & { Code?: string };
-    // The SDK names modeled errors after their shape (NoSuchEntityException); Code is IAM's code.
-    return { code: e.Code ?? e.name, status: e.$metadata.httpStatusCode, message: e.message };
-  }
-  assert.fail('expected the call to fail');
-}
 
 test('CreateRole answers the role with AWS formats; GetRole adds MaxSessionDuration and RoleLastUsed', async () => {
   const created = await iam.send(new CreateRoleCommand({ RoleName: 'ecsTaskExecutionRole', AssumeRolePolicyDocument: ECS_TASKS_TRUST }));

@@ -6,9 +6,10 @@ import {
   AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, DeleteUserCommand,
   DeleteUserPolicyCommand, DetachUserPolicyCommand, GetAccessKeyLastUsedCommand, GetUserCommand, GetUserPolicyCommand, IAMClient,
   ListAccessKeysCommand, ListAttachedUserPoliciesCommand, ListUserPoliciesCommand, ListUsersCommand, ListUserTagsCommand,
-  PutUserPolicyCommand, TagUserCommand, UntagUserCommand, UpdateAccessKeyCommand, type IAMServiceException,
+  PutUserPolicyCommand, TagUserCommand, UntagUserCommand, UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { failure } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -23,23 +24,6 @@ after(async () => {
   await server.stop();
   await strict.stop();
 });
-
-interface Failure {
-  code: string;
-  status: number | undefined;
-  message: string;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Failure> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as IAMServiceException & { Code?: string };
-    // The SDK names modeled errors after their shape (NoSuchEntityException); Code is IAM's code.
-    return { code: e.Code ?? e.name, status: e.$metadata.httpStatusCode, message: e.message };
-  }
-  assert.fail('expected the call to fail');
-}
 
 const S3_READ = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
 

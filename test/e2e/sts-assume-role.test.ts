@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand, IAMClient, UpdateRoleCommand } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, type STSServiceException } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import { startBerth } from '../../src/main.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
+import { failure } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -21,22 +22,6 @@ before(async () => {
   sts = new STSClient(server.clientConfig);
 });
 after(async () => { await server.stop(); });
-
-interface Failure {
-  code: string;
-  status: number | undefined;
-  message: string;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Failure> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as STSServiceException & { Code?: string };
-    return { code: e.Code ?? e.name, status: e.$metadata.httpStatusCode, message: e.message };
-  }
-  assert.fail('expected the call to fail');
-}
 
 function trust(statements: object[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
