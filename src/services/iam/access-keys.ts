@@ -26,7 +26,7 @@ import { iamPageOf } from './paging.ts';
 import { ownerKey, requireUser, ROOT_OWNER, type AccessKeyRecord } from './records.ts';
 import type { Empty } from './responses.ts';
 import { callerUserName } from './users.ts';
-import { checkPatterns, PATTERNS, required } from './validation.ts';
+import { required } from './validation.ts';
 
 export const MAX_ACCESS_KEYS_PER_USER = 2;
 
@@ -81,7 +81,6 @@ export function accessKeyOperations(deps: ServiceDeps): ServiceOperations<{
   const random = (n: number): Buffer => ids.bytes(n);
   return {
     CreateAccessKey: async (input, ctx) => {
-      checkPatterns([[input.UserName, 'userName', PATTERNS.name]]);
       const scope = globalScope(ctx);
       return store.write(async (tx) => {
         const owner = await resolveOwner(tx, scope, ctx, input.UserName);
@@ -99,7 +98,6 @@ export function accessKeyOperations(deps: ServiceDeps): ServiceOperations<{
     },
 
     ListAccessKeys: async (input, ctx) => {
-      checkPatterns([[input.UserName, 'userName', PATTERNS.name]]);
       const scope = globalScope(ctx);
       const page = await store.read(async (tx) => {
         const owner = await resolveOwner(tx, scope, ctx, input.UserName);
@@ -111,7 +109,6 @@ export function accessKeyOperations(deps: ServiceDeps): ServiceOperations<{
     UpdateAccessKey: async (input, ctx) => {
       const accessKeyId = required(input.AccessKeyId, 'AccessKeyId');
       const status = required(input.Status, 'Status');
-      checkPatterns([[input.UserName, 'userName', PATTERNS.name], [accessKeyId, 'accessKeyId', PATTERNS.accessKeyId]]);
       // statusType also lists Expired, which only IAM itself sets. unverified wording: Berth's.
       if (status !== 'Active' && status !== 'Inactive') throw new ValidationError(`Status ${status} is not valid: use Active or Inactive.`);
       const scope = globalScope(ctx);
@@ -127,7 +124,6 @@ export function accessKeyOperations(deps: ServiceDeps): ServiceOperations<{
 
     DeleteAccessKey: async (input, ctx) => {
       const accessKeyId = required(input.AccessKeyId, 'AccessKeyId');
-      checkPatterns([[input.UserName, 'userName', PATTERNS.name], [accessKeyId, 'accessKeyId', PATTERNS.accessKeyId]]);
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const owner = await resolveOwner(tx, scope, ctx, input.UserName);
@@ -140,7 +136,6 @@ export function accessKeyOperations(deps: ServiceDeps): ServiceOperations<{
 
     GetAccessKeyLastUsed: async (input, ctx) => {
       const accessKeyId = required(input.AccessKeyId, 'AccessKeyId');
-      checkPatterns([[accessKeyId, 'accessKeyId', PATTERNS.accessKeyId]]);
       const key = await store.read((tx) => tx.get('iam.access-key', globalScope(ctx), accessKeyId));
       if (!key) throw noSuchKey(accessKeyId);
       // Berth does not record key use: "N/A" is IAM's answer for a key never used (IAM API reference, AccessKeyLastUsed).

@@ -6,14 +6,12 @@
 // leaves only A–Z a–z 0–9 - . _ ~ unescaped, so `encodeURIComponent`'s extra ! ' ( ) * are
 // escaped too (real answers carry `%7B%22Version%22%3A%222012-10-17%22…`).
 import { decodePolicyText } from './policy-document.ts';
-import { checkPatterns, PATTERNS } from './validation.ts';
 
 /**
- * The text to store for a policy document member: checked against the model's character set
- * (policyDocumentType), and percent-decoded when the caller sent it encoded.
+ * The text to store for a policy document member (the protocol layer already checked it against the
+ * model's character set, policyDocumentType), percent-decoded when the caller sent it encoded.
  */
-export function policyTextOf(text: string, memberPath: string): string {
-  checkPatterns([[text, memberPath, PATTERNS.policyDocument]]);
+export function policyTextOf(text: string): string {
   return decodePolicyText(text);
 }
 

@@ -19,7 +19,7 @@ import { iamPageOf, type PageInput } from './paging.ts';
 import { checkInlinePoliciesSize, parsePolicyDocument } from './policy-document.ts';
 import { ownerKey, requireEntity, type EntityType, type InlinePolicyRecord } from './records.ts';
 import type { Empty } from './responses.ts';
-import { checkPatterns, PATTERNS, required } from './validation.ts';
+import { required } from './validation.ts';
 
 function policyId(type: EntityType, entityName: string, policyName: string): string {
   return `${ownerKey(type, entityName)}/${policyName}`;
@@ -35,14 +35,9 @@ async function requireInlinePolicy(tx: StoreTx, scope: Scope, type: EntityType, 
   return found;
 }
 
-function nameMember(type: EntityType): string {
-  return type === 'role' ? 'roleName' : 'userName';
-}
-
 /** The shared body of Put{Role,User}Policy. */
 async function putInline(deps: ServiceDeps, ctx: RequestContext, type: EntityType, entityName: string, policyName: string, document: string): Promise<void> {
-  checkPatterns([[entityName, nameMember(type), PATTERNS.name], [policyName, 'policyName', PATTERNS.name]]);
-  const text = policyTextOf(document, 'policyDocument');
+  const text = policyTextOf(document);
   parsePolicyDocument(text, 'identity');
   const scope = globalScope(ctx);
   await deps.store.write(async (tx) => {
@@ -57,7 +52,6 @@ async function putInline(deps: ServiceDeps, ctx: RequestContext, type: EntityTyp
 
 async function getInline(deps: ServiceDeps, ctx: RequestContext, type: EntityType, entityName: string, policyName: string):
   Promise<{ entityName: string; policyName: string; document: string }> {
-  checkPatterns([[entityName, nameMember(type), PATTERNS.name], [policyName, 'policyName', PATTERNS.name]]);
   const scope = globalScope(ctx);
   return deps.store.read(async (tx) => {
     const entity = await requireEntity(tx, scope, type, entityName);
@@ -68,7 +62,6 @@ async function getInline(deps: ServiceDeps, ctx: RequestContext, type: EntityTyp
 
 async function listInline(deps: ServiceDeps, ctx: RequestContext, type: EntityType, entityName: string, page: PageInput):
   Promise<{ PolicyNames: string[]; IsTruncated: boolean; Marker: string | undefined }> {
-  checkPatterns([[entityName, nameMember(type), PATTERNS.name]]);
   const scope = globalScope(ctx);
   const result = await deps.store.read(async (tx) => {
     const entity = await requireEntity(tx, scope, type, entityName);
@@ -78,7 +71,6 @@ async function listInline(deps: ServiceDeps, ctx: RequestContext, type: EntityTy
 }
 
 async function deleteInline(deps: ServiceDeps, ctx: RequestContext, type: EntityType, entityName: string, policyName: string): Promise<void> {
-  checkPatterns([[entityName, nameMember(type), PATTERNS.name], [policyName, 'policyName', PATTERNS.name]]);
   const scope = globalScope(ctx);
   await deps.store.write(async (tx) => {
     const entity = await requireEntity(tx, scope, type, entityName);

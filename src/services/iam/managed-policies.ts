@@ -25,7 +25,7 @@ import { awsView, localView, policyOutput, policyUsage, requirePolicy, type Poli
 import { entityKey, type ManagedPolicyRecord } from './records.ts';
 import type { Empty } from './responses.ts';
 import { checkRequestTags, tagsOrUndefined } from './tags.ts';
-import { checkPatterns, PATTERNS, required } from './validation.ts';
+import { required } from './validation.ts';
 
 /**
  * AWS managed policies belong to AWS: changing one is refused. IAM's AccessDenied names the
@@ -38,7 +38,7 @@ export function notYourPolicy(caller: Principal, action: string, arn: string): A
 
 /** Parses a managed policy document as CreatePolicy/CreatePolicyVersion do. */
 export function readManagedPolicyText(document: string): string {
-  const text = policyTextOf(document, 'policyDocument');
+  const text = policyTextOf(document);
   parsePolicyDocument(text, 'identity', { managed: true });
   checkManagedPolicySize(text);
   return text;
@@ -61,7 +61,6 @@ export function managedPolicyOperations(deps: ServiceDeps): ServiceOperations<{
     CreatePolicy: async (input, ctx) => {
       const name = required(input.PolicyName, 'PolicyName');
       const path = input.Path ?? '/';
-      checkPatterns([[name, 'policyName', PATTERNS.name], [input.Path, 'path', PATTERNS.policyPath]]);
       const text = readManagedPolicyText(required(input.PolicyDocument, 'PolicyDocument'));
       const tags = checkRequestTags(input.Tags);
       const scope = globalScope(ctx);
@@ -102,7 +101,6 @@ export function managedPolicyOperations(deps: ServiceDeps): ServiceOperations<{
     },
 
     ListPolicies: async (input, ctx) => {
-      checkPatterns([[input.PathPrefix, 'pathPrefix', PATTERNS.policyPath]]);
       const scope = globalScope(ctx);
       const policyScope = input.Scope ?? 'All';
       const prefix = input.PathPrefix ?? '/';

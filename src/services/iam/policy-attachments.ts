@@ -23,16 +23,11 @@ import { iamPageOf, type PageInput } from './paging.ts';
 import { findPolicy, requirePolicy } from './policy-lookup.ts';
 import { ownerKey, requireEntity, type EntityType } from './records.ts';
 import type { Empty } from './responses.ts';
-import { checkPatterns, PATTERNS, required } from './validation.ts';
+import { required } from './validation.ts';
 
 export const MAX_POLICIES_PER_ENTITY = 10;
 
-function nameMember(type: EntityType): string {
-  return type === 'role' ? 'roleName' : 'userName';
-}
-
 async function attach(deps: ServiceDeps, ctx: RequestContext, type: EntityType, entityName: string, arn: string): Promise<void> {
-  checkPatterns([[entityName, nameMember(type), PATTERNS.name]]);
   const scope = globalScope(ctx);
   await deps.store.write(async (tx) => {
     const entity = await requireEntity(tx, scope, type, entityName);
@@ -52,7 +47,6 @@ async function attach(deps: ServiceDeps, ctx: RequestContext, type: EntityType, 
 }
 
 async function detach(deps: ServiceDeps, ctx: RequestContext, type: EntityType, entityName: string, arn: string): Promise<void> {
-  checkPatterns([[entityName, nameMember(type), PATTERNS.name]]);
   const scope = globalScope(ctx);
   await deps.store.write(async (tx) => {
     const entity = await requireEntity(tx, scope, type, entityName);
@@ -65,7 +59,6 @@ async function detach(deps: ServiceDeps, ctx: RequestContext, type: EntityType, 
 
 async function listAttached(deps: ServiceDeps, ctx: RequestContext, type: EntityType, entityName: string, pathPrefix: string | undefined, page: PageInput):
   Promise<ListAttachedRolePoliciesResponse> {
-  checkPatterns([[entityName, nameMember(type), PATTERNS.name], [pathPrefix, 'pathPrefix', PATTERNS.policyPath]]);
   const scope = globalScope(ctx);
   const prefix = pathPrefix ?? '/';
   const result = await deps.store.read(async (tx) => {
@@ -111,7 +104,6 @@ export function policyAttachmentOperations(deps: ServiceDeps): ServiceOperations
 
     ListEntitiesForPolicy: async (input, ctx) => {
       const arn = required(input.PolicyArn, 'PolicyArn');
-      checkPatterns([[input.PathPrefix, 'pathPrefix', PATTERNS.path]]);
       const scope = globalScope(ctx);
       const prefix = input.PathPrefix ?? '/';
       const wanted = input.EntityFilter === 'Role' ? 'role' : input.EntityFilter === 'User' ? 'user' : input.EntityFilter === undefined ? 'any' : 'none';

@@ -20,7 +20,7 @@ import { iamPageOf, pageArray } from './paging.ts';
 import { requirePolicy, type PolicyView } from './policy-lookup.ts';
 import { entityKey, type ManagedPolicyRecord, type PolicyVersionRecord } from './records.ts';
 import type { Empty } from './responses.ts';
-import { checkPatterns, PATTERNS, required } from './validation.ts';
+import { required } from './validation.ts';
 
 export const MAX_POLICY_VERSIONS = 5;
 
@@ -88,7 +88,6 @@ export function policyVersionOperations(deps: ServiceDeps): ServiceOperations<{
     GetPolicyVersion: async (input, ctx) => {
       const arn = required(input.PolicyArn, 'PolicyArn');
       const versionId = required(input.VersionId, 'VersionId');
-      checkPatterns([[versionId, 'versionId', PATTERNS.policyVersionId]]);
       const scope = globalScope(ctx);
       return store.read(async (tx) => {
         const view = await requirePolicy(tx, scope, arn);
@@ -118,7 +117,6 @@ export function policyVersionOperations(deps: ServiceDeps): ServiceOperations<{
     DeletePolicyVersion: async (input, ctx) => {
       const arn = required(input.PolicyArn, 'PolicyArn');
       const versionId = required(input.VersionId, 'VersionId');
-      checkPatterns([[versionId, 'versionId', PATTERNS.policyVersionId]]);
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const view = await requirePolicy(tx, scope, arn);
@@ -135,7 +133,6 @@ export function policyVersionOperations(deps: ServiceDeps): ServiceOperations<{
     SetDefaultPolicyVersion: async (input, ctx) => {
       const arn = required(input.PolicyArn, 'PolicyArn');
       const versionId = required(input.VersionId, 'VersionId');
-      checkPatterns([[versionId, 'versionId', PATTERNS.policyVersionId]]);
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const view = await requirePolicy(tx, scope, arn);

@@ -25,7 +25,7 @@ import { checkTrustPolicySize, parsePolicyDocument, type PolicyDocument } from '
 import { entityKey, findRole, findUser, ownerKey, putRole, requireRole, type Entity, type RoleRecord } from './records.ts';
 import type { Empty } from './responses.ts';
 import { checkRequestTags, tagsOrUndefined } from './tags.ts';
-import { checkPatterns, PATTERNS, required } from './validation.ts';
+import { required } from './validation.ts';
 
 export const DEFAULT_MAX_SESSION_DURATION = 3600;
 
@@ -102,8 +102,7 @@ export function roleOperations(deps: ServiceDeps): ServiceOperations<{
     CreateRole: async (input, ctx) => {
       const name = required(input.RoleName, 'RoleName');
       const path = input.Path ?? '/';
-      checkPatterns([[name, 'roleName', PATTERNS.name], [input.Path, 'path', PATTERNS.path], [input.Description, 'description', PATTERNS.roleDescription]]);
-      const text = policyTextOf(required(input.AssumeRolePolicyDocument, 'AssumeRolePolicyDocument'), 'assumeRolePolicyDocument');
+      const text = policyTextOf(required(input.AssumeRolePolicyDocument, 'AssumeRolePolicyDocument'));
       const tags = checkRequestTags(input.Tags);
       const scope = globalScope(ctx);
       return store.write(async (tx) => {
@@ -132,20 +131,17 @@ export function roleOperations(deps: ServiceDeps): ServiceOperations<{
 
     GetRole: async (input, ctx) => {
       const name = required(input.RoleName, 'RoleName');
-      checkPatterns([[name, 'roleName', PATTERNS.name]]);
       const role = await store.read((tx) => requireRole(tx, globalScope(ctx), name));
       return { Role: roleOutput(role, 'get') };
     },
 
     ListRoles: async (input, ctx) => {
-      checkPatterns([[input.PathPrefix, 'pathPrefix', PATTERNS.pathPrefix]]);
       const page = await store.read((tx) => iamPageOf(tx, 'iam.role', globalScope(ctx), { namePrefix: input.PathPrefix ?? '/' }, input));
       return { Roles: page.items.map((r) => roleOutput(r.body, 'list')), IsTruncated: page.IsTruncated, Marker: page.Marker };
     },
 
     UpdateRole: async (input, ctx) => {
       const name = required(input.RoleName, 'RoleName');
-      checkPatterns([[name, 'roleName', PATTERNS.name], [input.Description, 'description', PATTERNS.roleDescription]]);
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const role = await requireRole(tx, scope, name);
@@ -159,7 +155,6 @@ export function roleOperations(deps: ServiceDeps): ServiceOperations<{
     UpdateRoleDescription: async (input, ctx) => {
       const name = required(input.RoleName, 'RoleName');
       const description = required(input.Description, 'Description');
-      checkPatterns([[name, 'roleName', PATTERNS.name], [description, 'description', PATTERNS.roleDescription]]);
       const scope = globalScope(ctx);
       const role = await store.write(async (tx) => {
         const found = await requireRole(tx, scope, name);
@@ -172,8 +167,7 @@ export function roleOperations(deps: ServiceDeps): ServiceOperations<{
 
     UpdateAssumeRolePolicy: async (input, ctx) => {
       const name = required(input.RoleName, 'RoleName');
-      checkPatterns([[name, 'roleName', PATTERNS.name]]);
-      const text = policyTextOf(required(input.PolicyDocument, 'PolicyDocument'), 'policyDocument');
+      const text = policyTextOf(required(input.PolicyDocument, 'PolicyDocument'));
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const role = await requireRole(tx, scope, name);
@@ -186,7 +180,6 @@ export function roleOperations(deps: ServiceDeps): ServiceOperations<{
 
     DeleteRole: async (input, ctx) => {
       const name = required(input.RoleName, 'RoleName');
-      checkPatterns([[name, 'roleName', PATTERNS.name]]);
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const role = await requireRole(tx, scope, name);
@@ -207,7 +200,6 @@ export function roleOperations(deps: ServiceDeps): ServiceOperations<{
     PutRolePermissionsBoundary: async (input, ctx) => {
       const name = required(input.RoleName, 'RoleName');
       const arn = required(input.PermissionsBoundary, 'PermissionsBoundary');
-      checkPatterns([[name, 'roleName', PATTERNS.name]]);
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const role = await requireRole(tx, scope, name);
@@ -220,7 +212,6 @@ export function roleOperations(deps: ServiceDeps): ServiceOperations<{
 
     DeleteRolePermissionsBoundary: async (input, ctx) => {
       const name = required(input.RoleName, 'RoleName');
-      checkPatterns([[name, 'roleName', PATTERNS.name]]);
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const role = await requireRole(tx, scope, name);

@@ -15,7 +15,7 @@ import { requirePolicy } from './policy-lookup.ts';
 import { entityKey, putRole, putUser, requireRole, requireUser } from './records.ts';
 import type { Empty } from './responses.ts';
 import { checkRequestTags, mergeTags, removeTags, sortedTags } from './tags.ts';
-import { checkPatterns, PATTERNS, required, type PatternCheck } from './validation.ts';
+import { required } from './validation.ts';
 
 /** A taggable resource loaded inside a transaction: its tags, and how to store new ones. */
 interface Tagged {
@@ -26,7 +26,6 @@ interface Tagged {
 type Loader = (tx: StoreTx, scope: Scope, ctx: RequestContext, action: 'Tag' | 'Untag' | 'List') => Promise<Tagged>;
 
 function roleLoader(name: string): Loader {
-  checkPatterns([[name, 'roleName', PATTERNS.name]]);
   return async (tx, scope) => {
     const role = await requireRole(tx, scope, name);
     return { tags: role.tags, save: (tags) => putRole(tx, scope, { ...role, tags }) };
@@ -34,7 +33,6 @@ function roleLoader(name: string): Loader {
 }
 
 function userLoader(name: string): Loader {
-  checkPatterns([[name, 'userName', PATTERNS.name]]);
   return async (tx, scope) => {
     const user = await requireUser(tx, scope, name);
     return { tags: user.tags, save: (tags) => putUser(tx, scope, { ...user, tags }) };
@@ -66,7 +64,6 @@ async function tag(deps: ServiceDeps, ctx: RequestContext, load: Loader, tags: T
 
 async function untag(deps: ServiceDeps, ctx: RequestContext, load: Loader, keys: string[] | undefined): Promise<Empty> {
   const tagKeys = required(keys, 'TagKeys');
-  checkPatterns(tagKeys.map((k, i): PatternCheck => [k, `tagKeys.${i + 1}.member`, PATTERNS.tagKey]));
   const scope = globalScope(ctx);
   await deps.store.write(async (tx) => {
     const resource = await load(tx, scope, ctx, 'Untag');

@@ -8,7 +8,6 @@
 // the model's tagListType max 50). ListRoleTags/ListUserTags/ListPolicyTags "sorted by tag key".
 import type { Tag } from '@aws-sdk/client-iam';
 import { InvalidInputException, LimitExceededException } from './errors.ts';
-import { checkPatterns, PATTERNS, type PatternCheck } from './validation.ts';
 
 export const MAX_TAGS = 50;
 
@@ -18,14 +17,9 @@ export interface StoredTag {
   Value: string;
 }
 
-/** Validates the tags of a request (patterns, case-insensitive duplicates) and returns them. */
+/** Validates the tags of a request (case-insensitive duplicates; the protocol layer checked the patterns) and returns them. */
 export function checkRequestTags(tags: readonly Tag[] | undefined): StoredTag[] {
   if (!tags) return [];
-  const checks: PatternCheck[] = [];
-  tags.forEach((tag, i) => {
-    checks.push([tag.Key, `tags.${i + 1}.member.key`, PATTERNS.tagKey], [tag.Value, `tags.${i + 1}.member.value`, PATTERNS.tagValue]);
-  });
-  checkPatterns(checks);
   const seen = new Set<string>();
   for (const tag of tags) {
     const key = (tag.Key ?? '').toLowerCase();

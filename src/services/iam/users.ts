@@ -24,7 +24,7 @@ import { iamPageOf } from './paging.ts';
 import { entityKey, findUser, ownerKey, putUser, requireUser, type Entity, type UserRecord } from './records.ts';
 import type { Empty } from './responses.ts';
 import { checkRequestTags, tagsOrUndefined } from './tags.ts';
-import { checkPatterns, PATTERNS, required } from './validation.ts';
+import { required } from './validation.ts';
 
 export function userEntity(user: UserRecord): Entity {
   return { type: 'user', name: user.userName, id: user.userId, path: user.path, arn: user.arn };
@@ -71,7 +71,6 @@ export function userOperations(deps: ServiceDeps): ServiceOperations<{
     CreateUser: async (input, ctx) => {
       const name = required(input.UserName, 'UserName');
       const path = input.Path ?? '/';
-      checkPatterns([[name, 'userName', PATTERNS.name], [input.Path, 'path', PATTERNS.path]]);
       const tags = checkRequestTags(input.Tags);
       const scope = globalScope(ctx);
       return store.write(async (tx) => {
@@ -90,7 +89,6 @@ export function userOperations(deps: ServiceDeps): ServiceOperations<{
     },
 
     GetUser: async (input, ctx) => {
-      checkPatterns([[input.UserName, 'userName', PATTERNS.name]]);
       const scope = globalScope(ctx);
       const name = input.UserName ?? callerUserName(ctx);
       if (input.UserName === undefined && name === 'root') {
@@ -103,14 +101,12 @@ export function userOperations(deps: ServiceDeps): ServiceOperations<{
     },
 
     ListUsers: async (input, ctx) => {
-      checkPatterns([[input.PathPrefix, 'pathPrefix', PATTERNS.pathPrefix]]);
       const page = await store.read((tx) => iamPageOf(tx, 'iam.user', globalScope(ctx), { namePrefix: input.PathPrefix ?? '/' }, input));
       return { Users: page.items.map((r) => userOutput(r.body, 'list')), IsTruncated: page.IsTruncated, Marker: page.Marker };
     },
 
     DeleteUser: async (input, ctx) => {
       const name = required(input.UserName, 'UserName');
-      checkPatterns([[name, 'userName', PATTERNS.name]]);
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const user = await requireUser(tx, scope, name);
@@ -136,7 +132,6 @@ export function userOperations(deps: ServiceDeps): ServiceOperations<{
     PutUserPermissionsBoundary: async (input, ctx) => {
       const name = required(input.UserName, 'UserName');
       const arn = required(input.PermissionsBoundary, 'PermissionsBoundary');
-      checkPatterns([[name, 'userName', PATTERNS.name]]);
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const user = await requireUser(tx, scope, name);
@@ -149,7 +144,6 @@ export function userOperations(deps: ServiceDeps): ServiceOperations<{
 
     DeleteUserPermissionsBoundary: async (input, ctx) => {
       const name = required(input.UserName, 'UserName');
-      checkPatterns([[name, 'userName', PATTERNS.name]]);
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const user = await requireUser(tx, scope, name);

@@ -25,7 +25,7 @@ import { policyTextOf } from '../iam/documents.ts';
 import { ValidationError } from '../iam/errors.ts';
 import { parsePolicyDocument } from '../iam/policy-document.ts';
 import { findRole, putRole } from '../iam/records.ts';
-import { checkPatterns, PATTERNS, required } from '../iam/validation.ts';
+import { required } from '../iam/validation.ts';
 import { issueTemporaryCredentials, usesSessionCredentials } from './credentials.ts';
 import { trustAllows, type TrustCaller } from './trust.ts';
 
@@ -135,13 +135,8 @@ export function assumeRoleOperations(deps: ServiceDeps): ServiceOperations<{ Ass
     AssumeRole: async (input, ctx) => {
       const roleArn = required(input.RoleArn, 'RoleArn');
       const sessionName = required(input.RoleSessionName, 'RoleSessionName');
-      checkPatterns([
-        [sessionName, 'roleSessionName', PATTERNS.sessionName],
-        [input.ExternalId, 'externalId', PATTERNS.externalId],
-        [input.SourceIdentity, 'sourceIdentity', PATTERNS.sessionName],
-      ]);
       // A session policy must be a valid identity policy; Berth does not apply it (LIMITATIONS.md).
-      if (input.Policy !== undefined) parsePolicyDocument(policyTextOf(input.Policy, 'policy'), 'identity');
+      if (input.Policy !== undefined) parsePolicyDocument(policyTextOf(input.Policy), 'identity');
       const assumed = await deps.store.write((tx) => assume(tx, deps.ids, {
         roleArn,
         caller: { kind: 'aws', principal: ctx.principal },

@@ -3,7 +3,7 @@ import type { GetAccessKeyInfoRequest, GetAccessKeyInfoResponse, GetCallerIdenti
 import type { ServiceOperations } from '../../aws/service.ts';
 import type { ServiceDeps } from '../common/deps.ts';
 import { SYSTEM_SCOPE } from '../common/scope.ts';
-import { checkPatterns, PATTERNS, required } from '../iam/validation.ts';
+import { required } from '../iam/validation.ts';
 
 export function identityOperations(deps: ServiceDeps): ServiceOperations<{
   GetCallerIdentity: [GetCallerIdentityRequest, GetCallerIdentityResponse];
@@ -22,7 +22,6 @@ export function identityOperations(deps: ServiceDeps): ServiceOperations<{
      */
     GetAccessKeyInfo: async (input) => {
       const accessKeyId = required(input.AccessKeyId, 'AccessKeyId');
-      checkPatterns([[accessKeyId, 'accessKeyId', PATTERNS.accessKeyId]]);
       const issued = await deps.store.read((tx) => tx.get('auth.issued-key', SYSTEM_SCOPE, accessKeyId));
       return { Account: issued?.principal.accountId ?? deps.defaultAccountId };
     },
