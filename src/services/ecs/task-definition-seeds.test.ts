@@ -40,7 +40,10 @@ function expandHeredoc(text: string): string {
 
 const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
 
-void test('the fixtures hold every task definition of the seed documents', { skip: !existsSync(SEEDS) && 'shared/seeds not present' }, () => {
+// shared/ sits beside the repository in CI; only a checkout on its own may lack it.
+const seedsMissing = !existsSync(SEEDS) && process.env['CI'] !== 'true' && 'shared/seeds not present (outside CI)';
+
+void test('the fixtures hold every task definition of the seed documents', { skip: seedsMissing }, () => {
   const seedText = readdirSync(SEEDS).map((s) => readFileSync(`${SEEDS}${s}`, 'utf8')).join('\n');
   assert.equal(files.length, seedText.match(/"containerDefinitions"\s*:/g)?.length ?? 0);
   for (const f of files) {
