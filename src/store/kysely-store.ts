@@ -75,7 +75,7 @@ class KyselyTx implements StoreTx {
   }
 
   async list<K extends Kind>(kind: K, scope: Scope, query: ListQuery = {}): Promise<StoredResource<ResourceKinds[K]>[]> {
-    let q = this.#filtered(kind, scope, query).select(['id', 'name', 'parent', 'seq', 'body']);
+    let q = this.#filtered(kind, scope, query).select(['id', 'name', 'parent', 'state', 'seq', 'body']);
     const direction = query.descending ? 'desc' : 'asc';
     const beyond = query.descending ? '<' : '>';
     if (query.order === 'name') {
@@ -93,7 +93,9 @@ class KyselyTx implements StoreTx {
     }
     if (query.limit !== undefined) q = q.limit(query.limit);
     const rows = await q.execute();
-    return rows.map((row) => ({ id: row.id, name: row.name, parent: row.parent, seq: Number(row.seq), body: decodeBody<ResourceKinds[K]>(row.body) }));
+    return rows.map((row) => ({
+      id: row.id, name: row.name, parent: row.parent, state: row.state, seq: Number(row.seq), body: decodeBody<ResourceKinds[K]>(row.body),
+    }));
   }
 
   async count<K extends Kind>(kind: K, scope: Scope, query: ListQuery = {}): Promise<number> {
@@ -106,6 +108,7 @@ class KyselyTx implements StoreTx {
       .where('kind', '=', kind).where('account', '=', scope.account).where('region', '=', scope.region);
     if (query.parent !== undefined) q = q.where('parent', '=', query.parent);
     if (query.name !== undefined) q = q.where('name', '=', query.name);
+    if (query.state !== undefined) q = q.where('state', '=', query.state);
     if (query.namePrefix !== undefined && query.namePrefix !== '') {
       // substr comparison rather than LIKE: names may contain % and _.
       q = q.where((eb) => eb(eb.fn('substr', ['name', eb.val(1), eb.val(query.namePrefix?.length ?? 0)]), '=', query.namePrefix ?? ''));
@@ -121,7 +124,7 @@ class KyselyTx implements StoreTx {
       .executeTakeFirst();
     if (existing) {
       await this.#db.updateTable('resources')
-        .set({ body, name: resource.name ?? '', parent: resource.parent ?? '', updated_at: updatedAt })
+        .set({ body, name: resource.name ?? '', parent: resource.parent ?? '', state: resource.state ?? '', updated_at: updatedAt })
         .where('kind', '=', kind).where('account', '=', scope.account).where('region', '=', scope.region).where('id', '=', resource.id)
         .execute();
       return;
@@ -129,7 +132,7 @@ class KyselyTx implements StoreTx {
     const seq = await this.nextValue(SEQ_COUNTER);
     await this.#db.insertInto('resources').values({
       kind, account: scope.account, region: scope.region, id: resource.id,
-      name: resource.name ?? '', parent: resource.parent ?? '', seq, body, updated_at: updatedAt,
+      name: resource.name ?? '', parent: resource.parent ?? '', state: resource.state ?? '', seq, body, updated_at: updatedAt,
     }).execute();
   }
 

@@ -24,4 +24,11 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002-resource-state': {
+    // A short status each kind may choose (ACTIVE, INACTIVE…), so listings filter on it in SQL.
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('resources').addColumn('state', 'varchar(64)', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.createIndex('resources_by_state').on('resources').columns(['kind', 'account', 'region', 'state', 'name', 'seq']).execute();
+    },
+  },
 };

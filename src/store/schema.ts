@@ -8,6 +8,7 @@ export interface ResourcesTable {
   id: string;
   name: string;
   parent: string;
+  state: ColumnType<string, string | undefined, string>;
   seq: number;
   body: string;
   updated_at: ColumnType<string, string, string>;

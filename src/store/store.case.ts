@@ -72,6 +72,17 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     assert.deepEqual(rest.map((r) => r.id), ['1', '3']);
   });
 
+  withStore('state is stored, updated and filtered on', async (store) => {
+    await store.write(async (tx) => {
+      await tx.put('test.widget', here, { id: 's1', state: 'ACTIVE', body: { name: 's1', made: new Date(0) } });
+      await tx.put('test.widget', here, { id: 's2', state: 'ACTIVE', body: { name: 's2', made: new Date(0) } });
+      await tx.put('test.widget', here, { id: 's1', state: 'INACTIVE', body: { name: 's1', made: new Date(0) } });
+    });
+    const active = await store.read((tx) => tx.list('test.widget', here, { state: 'ACTIVE' }));
+    assert.deepEqual(active.map((r) => [r.id, r.state]), [['s2', 'ACTIVE']]);
+    assert.equal(await store.read((tx) => tx.count('test.widget', here, { state: 'INACTIVE' })), 1);
+  });
+
   withStore('a prefix is matched literally, not as a LIKE pattern', async (store) => {
     await store.write(async (tx) => {
       await tx.put('test.widget', here, { id: '1', name: 'a_b', body: { name: '1', made: new Date(0) } });

@@ -23,6 +23,8 @@ export interface StoredResource<T> {
   name: string;
   /** The owner (a cluster ARN, a VPC id, a role name); '' when unused. */
   parent: string;
+  /** A short status the kind chooses (ACTIVE, INACTIVE…) for listings to filter on; '' when unused. */
+  state: string;
   /** Insertion order, stable across updates: what pagination walks. */
   seq: number;
   body: T;
@@ -31,6 +33,7 @@ export interface StoredResource<T> {
 export interface ListQuery {
   parent?: string;
   name?: string;
+  state?: string;
   namePrefix?: string;
   /** `seq` (default): insertion order. `name`: by name, then insertion order within a name. */
   order?: 'seq' | 'name';
@@ -47,6 +50,7 @@ export interface PutResource<T> {
   id: string;
   name?: string;
   parent?: string;
+  state?: string;
   body: T;
 }
 

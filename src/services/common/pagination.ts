@@ -46,7 +46,7 @@ export interface PageRequest {
  * in memory by `keep`. The token is a keyset cursor, so pages stay right while resources change.
  */
 export async function pageOf<K extends Kind>(tx: StoreTx, kind: K, scope: Scope, query: ListQuery, page: PageRequest,
-  keep: (resource: StoredResource<ResourceKinds[K]>) => boolean = () => true): Promise<Page<StoredResource<ResourceKinds[K]>>> {
+  keep?: (resource: StoredResource<ResourceKinds[K]>) => boolean): Promise<Page<StoredResource<ResourceKinds[K]>>> {
   const byName = query.order === 'name';
   let cursor: Cursor | undefined;
   if (page.token !== undefined && page.token !== '') {
@@ -59,12 +59,13 @@ export async function pageOf<K extends Kind>(tx: StoreTx, kind: K, scope: Scope,
   };
   const tokenOf = (r: StoredResource<unknown>): string => (byName ? encodeToken(r.seq, r.name) : encodeToken(r.seq));
   const items: StoredResource<ResourceKinds[K]>[] = [];
-  // Read in batches so in-memory filters still fill a page without loading the whole kind.
-  const batch = Math.max(page.limit * 2, 100);
+  // Without a filter, one more row than the page tells whether there is a next page. With an
+  // in-memory filter, read in batches so it still fills a page without loading the whole kind.
+  const batch = keep ? Math.max(page.limit * 2, 100) : page.limit + 1;
   for (;;) {
     const rows = await tx.list(kind, scope, { ...query, ...position(cursor), limit: batch });
     for (const row of rows) {
-      if (!keep(row)) continue;
+      if (keep && !keep(row)) continue;
       items.push(row);
       if (items.length > page.limit) {
         const last = items[page.limit - 1];

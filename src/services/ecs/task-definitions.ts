@@ -30,7 +30,7 @@ import { pageOf } from '../common/pagination.ts';
 import { regionalScope } from '../common/scope.ts';
 import type { EcsArn } from './arns.ts';
 import { ClientException, InvalidParameterException } from './errors.ts';
-import { invalidNextToken, storePage } from './pages.ts';
+import { storePage } from './pages.ts';
 import {
   normalizeTaskDefinition, parseTaskDefinitionReference, TASK_DEFINITION_NOT_FOUND_MESSAGE, taskDefinitionArn,
   validateFamily, type TaskDefinitionReference,
@@ -79,11 +79,10 @@ function revisionCounter(scope: Scope, family: string): string {
   return `ecs.task-definition-revision|${scope.account}|${scope.region}|${family}`;
 }
 
-/** The newest ACTIVE revision of a family, by walking its revisions newest first. */
+/** The newest ACTIVE revision of a family. */
 async function newestActiveRevision(tx: StoreTx, scope: Scope, family: string): Promise<number | undefined> {
-  const page = await pageOf(tx, 'ecs.task-definition', scope, { name: family, descending: true },
-    { token: undefined, limit: 1, invalidToken: invalidNextToken }, (r) => r.body.taskDefinition.status === 'ACTIVE');
-  return page.items[0]?.body.taskDefinition.revision;
+  const [newest] = await tx.list('ecs.task-definition', scope, { name: family, state: 'ACTIVE', descending: true, limit: 1 });
+  return newest?.body.taskDefinition.revision;
 }
 
 /**
@@ -93,7 +92,7 @@ async function newestActiveRevision(tx: StoreTx, scope: Scope, family: string): 
 async function putDefinition(tx: StoreTx, scope: Scope, taskDefinition: TaskDefinition, previous?: TaskDefinitionStatus): Promise<void> {
   const family = taskDefinition.family ?? '';
   const revision = taskDefinition.revision ?? 0;
-  await tx.put('ecs.task-definition', scope, { id: revisionId(family, revision), name: family, body: { taskDefinition } });
+  await tx.put('ecs.task-definition', scope, { id: revisionId(family, revision), name: family, state: taskDefinition.status ?? 'ACTIVE', body: { taskDefinition } });
   const wasActive = previous === 'ACTIVE';
   const isActive = taskDefinition.status === 'ACTIVE';
   const record = await tx.get('ecs.task-definition-family', scope, family) ?? { family, activeCount: 0 };
@@ -175,9 +174,8 @@ export function taskDefinitionOperations(deps: ServiceDeps) {
       // "listed lexicographically by family name and in ascending numerical order by revision";
       // DESC reverses both. Revisions of a family are stored in revision order, so name order is it.
       // familyPrefix is "The full family name to filter the ListTaskDefinitions results with".
-      const query = { order: 'name' as const, descending: input.sort === 'DESC', ...(input.familyPrefix !== undefined ? { name: input.familyPrefix } : {}) };
-      const result = await deps.store.read((tx) => pageOf(tx, 'ecs.task-definition', scope, query, page,
-        (r) => r.body.taskDefinition.status === status));
+      const query = { order: 'name' as const, state: status, descending: input.sort === 'DESC', ...(input.familyPrefix !== undefined ? { name: input.familyPrefix } : {}) };
+      const result = await deps.store.read((tx) => pageOf(tx, 'ecs.task-definition', scope, query, page));
       return {
         taskDefinitionArns: result.items.map((r) => r.body.taskDefinition.taskDefinitionArn ?? ''),
         nextToken: result.nextToken,
