@@ -2,8 +2,6 @@
 // count per family, references resolve in all three forms, listings sort and page as AWS documents,
 // and deregistration and deletion move revisions through ACTIVE → INACTIVE → DELETE_IN_PROGRESS.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import {
   DeleteTaskDefinitionsCommand,
@@ -15,31 +13,12 @@ import {
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
+import { SEED_ACCOUNT, seedTaskDefinitions } from '../fixtures/seed-task-definitions.ts';
 import { rejects } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
-const ACCOUNT = '123456789012';
-const FIXTURES = fileURLToPath(new URL('../fixtures/seed-task-definitions/', import.meta.url));
+const ACCOUNT = SEED_ACCOUNT;
 const tdArn = (family: string, revision: number): string => `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/${family}:${revision}`;
-
-/** The values the seeds' shells hold when they write their heredoc task definitions (see the fixtures' README). */
-const SHELL: Record<string, string> = {
-  ACCOUNT_ID: ACCOUNT,
-  REGION: 'us-east-1',
-  REGISTRY: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
-  AWS_REGION: 'us-east-1',
-  LOG_GROUP: '/ecs/fargate-nginx-lab',
-};
-
-function expandHeredoc(text: string): string {
-  return text
-    .replace(/\$\(aws sts get-caller-identity --query Account --output text\)/g, ACCOUNT)
-    .replace(/\$\{(\w+)\}|\$(\w+)/g, (_all, braced: string | undefined, bare: string | undefined) => {
-      const value = SHELL[braced ?? bare ?? ''];
-      if (value === undefined) throw new Error(`no shell value for $${braced ?? bare ?? ''}`);
-      return value;
-    });
-}
 
 let server: TestServer;
 let ecs: ECSClient;
@@ -61,12 +40,11 @@ const simple = (family: string): RegisterTaskDefinitionCommandInput => ({
   containerDefinitions: [{ name: 'web', image: 'nginx:1.27', essential: true }],
 });
 
-const seedFiles = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
+const seeds = seedTaskDefinitions();
 
 test('every seed task definition registers through the SDK as revision 1 of its family', async () => {
-  assert.ok(seedFiles.length >= 5);
-  for (const file of seedFiles) {
-    const input = JSON.parse(expandHeredoc(readFileSync(`${FIXTURES}${file}`, 'utf8'))) as RegisterTaskDefinitionCommandInput;
+  assert.ok(seeds.length >= 5);
+  for (const { file, input } of seeds) {
     const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand(input));
     assert.equal(taskDefinition?.family, input.family, file);
     assert.equal(taskDefinition?.revision, 1, file);
