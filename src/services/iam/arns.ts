@@ -61,3 +61,11 @@ export function parseUserArn(arn: string): ParsedIamArn | undefined {
 export function parsePolicyArn(arn: string): ParsedIamArn | undefined {
   return parse(arn, 'policy', `\\d{12}|${AWS_MANAGED_ACCOUNT}`);
 }
+
+export function groupArn(account: string, path: string, name: string): string {
+  return `arn:aws:iam::${account}:group${path}${name}`;
+}
+
+export function instanceProfileArn(account: string, path: string, name: string): string {
+  return `arn:aws:iam::${account}:instance-profile${path}${name}`;
+}

@@ -9,7 +9,9 @@ function attachmentId(owner: string, usage: PolicyUsage, arn: string): string {
   return `${owner}|${usage}|${arn}`;
 }
 
-export async function putAttachment(tx: StoreTx, scope: Scope, entity: Entity, policy: PolicyView, usage: PolicyUsage): Promise<void> {
+/** `policy` needs only its ARN, name and path: service-linked roles use AWS policies Berth has no document for. */
+export async function putAttachment(tx: StoreTx, scope: Scope, entity: Entity, policy: Pick<PolicyView, 'arn' | 'policyName' | 'path'>, usage: PolicyUsage):
+  Promise<void> {
   const owner = ownerKey(entity.type, entity.name);
   const body: AttachmentRecord = {
     entityType: entity.type,

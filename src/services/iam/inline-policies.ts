@@ -1,9 +1,10 @@
-// Inline policies embedded in a role or a user: Put/Get/List/Delete{Role,User}Policy.
+// Inline policies embedded in a role, a user or a group: Put/Get/List/Delete{Role,User,Group}Policy.
 //
 // Facts (IAM API reference): PutRolePolicy replaces a policy of the same name; the documents are
 // returned URL-encoded; the inline policies of a role may total 10,240 characters and of a user
-// 2,048 (policy-document.ts checks the quota).
+// 2,048, of a group 5,120 (policy-document.ts checks the quota).
 import type {
+  DeleteGroupPolicyRequest, GetGroupPolicyRequest, GetGroupPolicyResponse, ListGroupPoliciesRequest, ListGroupPoliciesResponse, PutGroupPolicyRequest,
   DeleteRolePolicyRequest, DeleteUserPolicyRequest, GetRolePolicyRequest, GetRolePolicyResponse, GetUserPolicyRequest,
   GetUserPolicyResponse, ListRolePoliciesRequest, ListRolePoliciesResponse, ListUserPoliciesRequest, ListUserPoliciesResponse,
   PutRolePolicyRequest, PutUserPolicyRequest,
@@ -17,7 +18,7 @@ import { encodePolicyDocument, policyTextOf } from './documents.ts';
 import { NoSuchEntityException } from './errors.ts';
 import { iamPageOf, type PageInput } from './paging.ts';
 import { checkInlinePoliciesSize, parsePolicyDocument } from './policy-document.ts';
-import { ownerKey, requireEntity, type EntityType, type InlinePolicyRecord } from './records.ts';
+import { ownerKey, requireEntity, requireModifiableEntity, type EntityType, type InlinePolicyRecord } from './records.ts';
 import type { Empty } from './responses.ts';
 import { required } from './validation.ts';
 
@@ -41,7 +42,7 @@ async function putInline(deps: ServiceDeps, ctx: RequestContext, type: EntityTyp
   parsePolicyDocument(text, 'identity');
   const scope = globalScope(ctx);
   await deps.store.write(async (tx) => {
-    const entity = await requireEntity(tx, scope, type, entityName);
+    const entity = await requireModifiableEntity(tx, scope, type, entityName);
     const others = await tx.list('iam.inline-policy', scope, { parent: ownerKey(type, entity.name) });
     const texts = others.filter((p) => p.body.policyName !== policyName).map((p) => p.body.document);
     checkInlinePoliciesSize(type, entity.name, [...texts, text]);
@@ -73,7 +74,7 @@ async function listInline(deps: ServiceDeps, ctx: RequestContext, type: EntityTy
 async function deleteInline(deps: ServiceDeps, ctx: RequestContext, type: EntityType, entityName: string, policyName: string): Promise<void> {
   const scope = globalScope(ctx);
   await deps.store.write(async (tx) => {
-    const entity = await requireEntity(tx, scope, type, entityName);
+    const entity = await requireModifiableEntity(tx, scope, type, entityName);
     await requireInlinePolicy(tx, scope, type, entity.name, policyName);
     await tx.delete('iam.inline-policy', scope, policyId(type, entity.name, policyName));
   });
@@ -88,6 +89,10 @@ export function inlinePolicyOperations(deps: ServiceDeps): ServiceOperations<{
   GetUserPolicy: [GetUserPolicyRequest, GetUserPolicyResponse];
   ListUserPolicies: [ListUserPoliciesRequest, ListUserPoliciesResponse];
   DeleteUserPolicy: [DeleteUserPolicyRequest, Empty];
+  PutGroupPolicy: [PutGroupPolicyRequest, Empty];
+  GetGroupPolicy: [GetGroupPolicyRequest, GetGroupPolicyResponse];
+  ListGroupPolicies: [ListGroupPoliciesRequest, ListGroupPoliciesResponse];
+  DeleteGroupPolicy: [DeleteGroupPolicyRequest, Empty];
 }> {
   return {
     PutRolePolicy: async (input, ctx) => {
@@ -114,6 +119,19 @@ export function inlinePolicyOperations(deps: ServiceDeps): ServiceOperations<{
     ListUserPolicies: async (input, ctx) => listInline(deps, ctx, 'user', required(input.UserName, 'UserName'), input),
     DeleteUserPolicy: async (input, ctx) => {
       await deleteInline(deps, ctx, 'user', required(input.UserName, 'UserName'), required(input.PolicyName, 'PolicyName'));
+      return {};
+    },
+    PutGroupPolicy: async (input, ctx) => {
+      await putInline(deps, ctx, 'group', required(input.GroupName, 'GroupName'), required(input.PolicyName, 'PolicyName'), required(input.PolicyDocument, 'PolicyDocument'));
+      return {};
+    },
+    GetGroupPolicy: async (input, ctx) => {
+      const got = await getInline(deps, ctx, 'group', required(input.GroupName, 'GroupName'), required(input.PolicyName, 'PolicyName'));
+      return { GroupName: got.entityName, PolicyName: got.policyName, PolicyDocument: got.document };
+    },
+    ListGroupPolicies: async (input, ctx) => listInline(deps, ctx, 'group', required(input.GroupName, 'GroupName'), input),
+    DeleteGroupPolicy: async (input, ctx) => {
+      await deleteInline(deps, ctx, 'group', required(input.GroupName, 'GroupName'), required(input.PolicyName, 'PolicyName'));
       return {};
     },
   };

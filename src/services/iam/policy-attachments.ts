@@ -1,5 +1,5 @@
-// Attaching managed policies to roles and users, listing what is attached, and which entities
-// use a policy: Attach/Detach/ListAttached{Role,User}Policies and ListEntitiesForPolicy.
+// Attaching managed policies to roles, users and groups, listing what is attached, and which entities
+// use a policy: Attach/Detach/ListAttached{Role,User,Group}Policies and ListEntitiesForPolicy.
 //
 // Facts: attaching an unknown or unattachable policy is NoSuchEntity "Policy <arn> does not exist
 // or is not attachable." (verified: getmoto/moto#6482 quoting IAM, pulumi/pulumi#7419); an AWS
@@ -8,6 +8,7 @@
 // LimitExceeded "Cannot exceed quota for PoliciesPerRole: 10" (verified: aws/eks-hybrid#741; the
 // quota can be raised to 20 on AWS). Attaching an attached policy again changes nothing.
 import type {
+  AttachGroupPolicyRequest, DetachGroupPolicyRequest, ListAttachedGroupPoliciesRequest, ListAttachedGroupPoliciesResponse,
   AttachRolePolicyRequest, AttachUserPolicyRequest, DetachRolePolicyRequest, DetachUserPolicyRequest,
   ListAttachedRolePoliciesRequest, ListAttachedRolePoliciesResponse, ListAttachedUserPoliciesRequest,
   ListAttachedUserPoliciesResponse, ListEntitiesForPolicyRequest, ListEntitiesForPolicyResponse,
@@ -21,16 +22,17 @@ import { attachmentsOf, deleteAttachment, hasAttachment, putAttachment } from '.
 import { InvalidInputException, LimitExceededException, NoSuchEntityException, PolicyNotAttachableException } from './errors.ts';
 import { iamPageOf, type PageInput } from './paging.ts';
 import { findPolicy, requirePolicy } from './policy-lookup.ts';
-import { ownerKey, requireEntity, type EntityType } from './records.ts';
+import { ownerKey, requireEntity, requireModifiableEntity, type EntityType } from './records.ts';
 import type { Empty } from './responses.ts';
 import { required } from './validation.ts';
 
 export const MAX_POLICIES_PER_ENTITY = 10;
+const QUOTA_NAMES: Record<EntityType, string> = { role: 'PoliciesPerRole', user: 'PoliciesPerUser', group: 'PoliciesPerGroup' };
 
 async function attach(deps: ServiceDeps, ctx: RequestContext, type: EntityType, entityName: string, arn: string): Promise<void> {
   const scope = globalScope(ctx);
   await deps.store.write(async (tx) => {
-    const entity = await requireEntity(tx, scope, type, entityName);
+    const entity = await requireModifiableEntity(tx, scope, type, entityName);
     // unverified wording, moto's.
     if (!parsePolicyArn(arn)) throw new InvalidInputException(`ARN ${arn} is not valid.`);
     const policy = await findPolicy(tx, scope, arn);
@@ -40,7 +42,7 @@ async function attach(deps: ServiceDeps, ctx: RequestContext, type: EntityType, 
     }
     if (await hasAttachment(tx, scope, type, entity.name, 'PermissionsPolicy', arn)) return;
     if ((await attachmentsOf(tx, scope, type, entity.name, 'PermissionsPolicy')).length >= MAX_POLICIES_PER_ENTITY) {
-      throw new LimitExceededException(`Cannot exceed quota for ${type === 'role' ? 'PoliciesPerRole' : 'PoliciesPerUser'}: ${MAX_POLICIES_PER_ENTITY}`);
+      throw new LimitExceededException(`Cannot exceed quota for ${QUOTA_NAMES[type]}: ${MAX_POLICIES_PER_ENTITY}`);
     }
     await putAttachment(tx, scope, entity, policy, 'PermissionsPolicy');
   });
@@ -49,7 +51,7 @@ async function attach(deps: ServiceDeps, ctx: RequestContext, type: EntityType, 
 async function detach(deps: ServiceDeps, ctx: RequestContext, type: EntityType, entityName: string, arn: string): Promise<void> {
   const scope = globalScope(ctx);
   await deps.store.write(async (tx) => {
-    const entity = await requireEntity(tx, scope, type, entityName);
+    const entity = await requireModifiableEntity(tx, scope, type, entityName);
     if (!(await deleteAttachment(tx, scope, type, entity.name, 'PermissionsPolicy', arn))) {
       // unverified wording, moto's: the policy is not attached to this entity.
       throw new NoSuchEntityException(`Policy ${arn} was not found.`);
@@ -80,6 +82,9 @@ export function policyAttachmentOperations(deps: ServiceDeps): ServiceOperations
   AttachUserPolicy: [AttachUserPolicyRequest, Empty];
   DetachUserPolicy: [DetachUserPolicyRequest, Empty];
   ListAttachedUserPolicies: [ListAttachedUserPoliciesRequest, ListAttachedUserPoliciesResponse];
+  AttachGroupPolicy: [AttachGroupPolicyRequest, Empty];
+  DetachGroupPolicy: [DetachGroupPolicyRequest, Empty];
+  ListAttachedGroupPolicies: [ListAttachedGroupPoliciesRequest, ListAttachedGroupPoliciesResponse];
   ListEntitiesForPolicy: [ListEntitiesForPolicyRequest, ListEntitiesForPolicyResponse];
 }> {
   return {
@@ -101,12 +106,22 @@ export function policyAttachmentOperations(deps: ServiceDeps): ServiceOperations
       return {};
     },
     ListAttachedUserPolicies: async (input, ctx) => listAttached(deps, ctx, 'user', required(input.UserName, 'UserName'), input.PathPrefix, input),
+    AttachGroupPolicy: async (input, ctx) => {
+      await attach(deps, ctx, 'group', required(input.GroupName, 'GroupName'), required(input.PolicyArn, 'PolicyArn'));
+      return {};
+    },
+    DetachGroupPolicy: async (input, ctx) => {
+      await detach(deps, ctx, 'group', required(input.GroupName, 'GroupName'), required(input.PolicyArn, 'PolicyArn'));
+      return {};
+    },
+    ListAttachedGroupPolicies: async (input, ctx) => listAttached(deps, ctx, 'group', required(input.GroupName, 'GroupName'), input.PathPrefix, input),
 
     ListEntitiesForPolicy: async (input, ctx) => {
       const arn = required(input.PolicyArn, 'PolicyArn');
       const scope = globalScope(ctx);
       const prefix = input.PathPrefix ?? '/';
-      const wanted = input.EntityFilter === 'Role' ? 'role' : input.EntityFilter === 'User' ? 'user' : input.EntityFilter === undefined ? 'any' : 'none';
+      const filters: Record<string, EntityType> = { Role: 'role', User: 'user', Group: 'group' };
+      const wanted = input.EntityFilter === undefined ? 'any' : (filters[input.EntityFilter] ?? 'none');
       const page = await deps.store.read(async (tx) => {
         await requirePolicy(tx, scope, arn);
         // An entity using the policy both ways is listed once.
@@ -121,7 +136,7 @@ export function policyAttachmentOperations(deps: ServiceDeps): ServiceOperations
       });
       const rows = page.items.map((r) => r.body);
       return {
-        PolicyGroups: [],
+        PolicyGroups: rows.filter((r) => r.entityType === 'group').map((r) => ({ GroupName: r.entityName, GroupId: r.entityId })),
         PolicyUsers: rows.filter((r) => r.entityType === 'user').map((r) => ({ UserName: r.entityName, UserId: r.entityId })),
         PolicyRoles: rows.filter((r) => r.entityType === 'role').map((r) => ({ RoleName: r.entityName, RoleId: r.entityId })),
         IsTruncated: page.IsTruncated,

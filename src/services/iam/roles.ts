@@ -4,7 +4,9 @@
 // names are unique per account without regard to case; GetRole and ListRoles return the trust
 // policy URL-encoded; ListRoles "does not return PermissionsBoundary, RoleLastUsed, Tags";
 // DeleteRole requires inline policies deleted, managed policies detached and instance profiles
-// emptied first.
+// emptied first. Service-linked roles (service-linked-roles.ts) refuse changes to their trust
+// policy and boundary and DeleteRole: UnmodifiableEntity (records.ts, checkModifiable); their
+// description may be edited, as the IAM User Guide's "Editing a service-linked role" allows.
 import type {
   CreateRoleRequest, CreateRoleResponse, DeleteRolePermissionsBoundaryRequest, DeleteRoleRequest, GetRoleRequest,
   GetRoleResponse, ListRolesRequest, ListRolesResponse, PutRolePermissionsBoundaryRequest, Role, UpdateAssumeRolePolicyRequest,
@@ -20,9 +22,10 @@ import { boundaryOutput, stopUsingAsBoundary, useAsBoundary } from './boundaries
 import { encodePolicyDocument, policyTextOf } from './documents.ts';
 import { DeleteConflictException, EntityAlreadyExistsException, MalformedPolicyDocumentException } from './errors.ts';
 import { newRoleId } from './ids.ts';
+import { instanceProfileCountOf } from './instance-profiles.ts';
 import { iamPageOf } from './paging.ts';
 import { checkTrustPolicySize, parsePolicyDocument, type PolicyDocument } from './policy-document.ts';
-import { entityKey, findRole, findUser, ownerKey, putRole, requireRole, type Entity, type RoleRecord } from './records.ts';
+import { checkModifiable, entityKey, findRole, findUser, ownerKey, putRole, requireRole, type Entity, type RoleRecord } from './records.ts';
 import type { Empty } from './responses.ts';
 import { checkRequestTags, tagsOrUndefined } from './tags.ts';
 import { required } from './validation.ts';
@@ -171,6 +174,7 @@ export function roleOperations(deps: ServiceDeps): ServiceOperations<{
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const role = await requireRole(tx, scope, name);
+        checkModifiable(role);
         await readTrustPolicy(tx, scope, text);
         role.assumeRolePolicyDocument = text;
         await putRole(tx, scope, role);
@@ -183,6 +187,7 @@ export function roleOperations(deps: ServiceDeps): ServiceOperations<{
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const role = await requireRole(tx, scope, name);
+        checkModifiable(role);
         // Checked in this order by moto, which was built against IAM's answers; texts verified:
         // hashicorp/boundary#5646 (attached), awslabs/aws-orbit-workbench#633 (inline).
         if ((await attachmentsOf(tx, scope, 'role', role.roleName, 'PermissionsPolicy')).length > 0) {
@@ -190,6 +195,10 @@ export function roleOperations(deps: ServiceDeps): ServiceOperations<{
         }
         if ((await tx.count('iam.inline-policy', scope, { parent: ownerKey('role', role.roleName) })) > 0) {
           throw new DeleteConflictException('Cannot delete entity, must delete policies first.');
+        }
+        // verified: 99designs/iamy#68, rebuy-de/aws-nuke#702.
+        if ((await instanceProfileCountOf(tx, scope, role.roleName)) > 0) {
+          throw new DeleteConflictException('Cannot delete entity, must remove roles from instance profile first.');
         }
         await stopUsingAsBoundary(tx, scope, 'role', role.roleName, role.permissionsBoundaryArn);
         await tx.delete('iam.role', scope, entityKey(name));
@@ -203,6 +212,7 @@ export function roleOperations(deps: ServiceDeps): ServiceOperations<{
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const role = await requireRole(tx, scope, name);
+        checkModifiable(role);
         await useAsBoundary(tx, scope, roleEntity(role), arn, role.permissionsBoundaryArn);
         role.permissionsBoundaryArn = arn;
         await putRole(tx, scope, role);
@@ -215,6 +225,7 @@ export function roleOperations(deps: ServiceDeps): ServiceOperations<{
       const scope = globalScope(ctx);
       await store.write(async (tx) => {
         const role = await requireRole(tx, scope, name);
+        checkModifiable(role);
         await stopUsingAsBoundary(tx, scope, 'role', role.roleName, role.permissionsBoundaryArn);
         delete role.permissionsBoundaryArn;
         await putRole(tx, scope, role);

@@ -1,5 +1,6 @@
-// Tag, Untag and List…Tags for roles, users and customer managed policies (tags.ts holds the rules).
+// Tag, Untag and List…Tags for roles, users, instance profiles and customer managed policies (tags.ts holds the rules).
 import type {
+  ListInstanceProfileTagsRequest, ListInstanceProfileTagsResponse, TagInstanceProfileRequest, UntagInstanceProfileRequest,
   ListPolicyTagsRequest, ListPolicyTagsResponse, ListRoleTagsRequest, ListRoleTagsResponse, ListUserTagsRequest,
   ListUserTagsResponse, Tag, TagPolicyRequest, TagRoleRequest, TagUserRequest, UntagPolicyRequest, UntagRoleRequest,
   UntagUserRequest,
@@ -9,6 +10,7 @@ import type { ServiceOperations } from '../../aws/service.ts';
 import type { Scope, StoreTx } from '../../store/store.ts';
 import type { ServiceDeps } from '../common/deps.ts';
 import { globalScope } from '../common/scope.ts';
+import { putInstanceProfile, requireInstanceProfile } from './instance-profiles.ts';
 import { notYourPolicy } from './managed-policies.ts';
 import { pageArray, type PageInput } from './paging.ts';
 import { requirePolicy } from './policy-lookup.ts';
@@ -36,6 +38,13 @@ function userLoader(name: string): Loader {
   return async (tx, scope) => {
     const user = await requireUser(tx, scope, name);
     return { tags: user.tags, save: (tags) => putUser(tx, scope, { ...user, tags }) };
+  };
+}
+
+function instanceProfileLoader(name: string): Loader {
+  return async (tx, scope) => {
+    const profile = await requireInstanceProfile(tx, scope, name);
+    return { tags: profile.tags, save: (tags) => putInstanceProfile(tx, scope, { ...profile, tags }) };
   };
 }
 
@@ -89,6 +98,9 @@ export function taggingOperations(deps: ServiceDeps): ServiceOperations<{
   TagPolicy: [TagPolicyRequest, Empty];
   UntagPolicy: [UntagPolicyRequest, Empty];
   ListPolicyTags: [ListPolicyTagsRequest, ListPolicyTagsResponse];
+  TagInstanceProfile: [TagInstanceProfileRequest, Empty];
+  UntagInstanceProfile: [UntagInstanceProfileRequest, Empty];
+  ListInstanceProfileTags: [ListInstanceProfileTagsRequest, ListInstanceProfileTagsResponse];
 }> {
   return {
     TagRole: async (input, ctx) => tag(deps, ctx, roleLoader(required(input.RoleName, 'RoleName')), input.Tags, 'TagsPerRole'),
@@ -100,5 +112,11 @@ export function taggingOperations(deps: ServiceDeps): ServiceOperations<{
     TagPolicy: async (input, ctx) => tag(deps, ctx, policyLoader(required(input.PolicyArn, 'PolicyArn')), input.Tags, 'TagsPerPolicy'),
     UntagPolicy: async (input, ctx) => untag(deps, ctx, policyLoader(required(input.PolicyArn, 'PolicyArn')), input.TagKeys),
     ListPolicyTags: async (input, ctx) => listTags(deps, ctx, policyLoader(required(input.PolicyArn, 'PolicyArn')), input),
+    TagInstanceProfile: async (input, ctx) =>
+      tag(deps, ctx, instanceProfileLoader(required(input.InstanceProfileName, 'InstanceProfileName')), input.Tags, 'TagsPerInstanceProfile'),
+    UntagInstanceProfile: async (input, ctx) =>
+      untag(deps, ctx, instanceProfileLoader(required(input.InstanceProfileName, 'InstanceProfileName')), input.TagKeys),
+    ListInstanceProfileTags: async (input, ctx) =>
+      listTags(deps, ctx, instanceProfileLoader(required(input.InstanceProfileName, 'InstanceProfileName')), input),
   };
 }

@@ -6,7 +6,8 @@
 // answers ValidationError "Must specify userName when calling with non-User credentials" to role
 // sessions (verified: aws/aws-sdk-go's GetUser federated-failure fixture,
 // hashicorp/terraform-provider-aws's aws_iam_access_key importer notes); DeleteUser requires the
-// user's access keys, inline policies and attached policies removed first.
+// user's access keys, inline policies and attached policies removed first, and the user out of
+// every group (groups.ts).
 import type {
   CreateUserRequest, CreateUserResponse, DeleteUserPermissionsBoundaryRequest, DeleteUserRequest, GetUserRequest, GetUserResponse,
   ListUsersRequest, ListUsersResponse, PutUserPermissionsBoundaryRequest, User,
@@ -19,6 +20,7 @@ import { parseUserArn, rootArn, userArn } from './arns.ts';
 import { attachmentsOf } from './attachments.ts';
 import { boundaryOutput, stopUsingAsBoundary, useAsBoundary } from './boundaries.ts';
 import { DeleteConflictException, EntityAlreadyExistsException, ValidationError } from './errors.ts';
+import { GROUP_HAS_MEMBERS, groupCountOf } from './groups.ts';
 import { newUserId } from './ids.ts';
 import { iamPageOf } from './paging.ts';
 import { entityKey, findUser, ownerKey, putUser, requireUser, type Entity, type UserRecord } from './records.ts';
@@ -123,6 +125,7 @@ export function userOperations(deps: ServiceDeps): ServiceOperations<{
         if ((await tx.count('iam.inline-policy', scope, { parent: owner })) > 0) {
           throw new DeleteConflictException('Cannot delete entity, must delete policies first.');
         }
+        if ((await groupCountOf(tx, scope, user.userName)) > 0) throw new DeleteConflictException(GROUP_HAS_MEMBERS);
         await stopUsingAsBoundary(tx, scope, 'user', user.userName, user.permissionsBoundaryArn);
         await tx.delete('iam.user', scope, entityKey(name));
       });
