@@ -7,13 +7,16 @@ import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
+  DeleteInternetGatewayCommand,
   DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
   DeleteVpcCommand,
+  DescribeInternetGatewaysCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcsCommand,
+  DetachInternetGatewayCommand,
   EC2Client,
   ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2';
@@ -188,6 +191,16 @@ test('a deleted default VPC stays deleted until CreateDefaultVpc makes a new one
     /A Default VPC already exists for this account in this region\./);
   const { Subnets } = await region.send(new DescribeSubnetsCommand({}));
   for (const subnet of Subnets ?? []) await region.send(new DeleteSubnetCommand({ SubnetId: subnet.SubnetId }));
+  // As on AWS, the default VPC's internet gateway must be detached and deleted first
+  // (hashicorp/terraform-provider-aws#23488).
+  await rejectsWith(region.send(new DeleteVpcCommand({ VpcId: defaultVpcId })), 'DependencyViolation');
+  const { InternetGateways } = await region.send(new DescribeInternetGatewaysCommand({
+    Filters: [{ Name: 'attachment.vpc-id', Values: [defaultVpcId] }],
+  }));
+  assert.equal(InternetGateways?.length, 1);
+  const gatewayId = InternetGateways?.[0]?.InternetGatewayId;
+  await region.send(new DetachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: defaultVpcId }));
+  await region.send(new DeleteInternetGatewayCommand({ InternetGatewayId: gatewayId }));
   await region.send(new DeleteVpcCommand({ VpcId: defaultVpcId }));
 
   assert.deepEqual((await region.send(new DescribeVpcsCommand({}))).Vpcs, []);

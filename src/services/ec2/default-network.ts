@@ -1,9 +1,11 @@
 // The network every AWS region starts with, made on the region's first EC2 call: the default VPC, one
-// default subnet per zone and the VPC's default security group. Also what CreateVpc and CreateDefaultVpc
+// default subnet per zone, the VPC's default security group, main route table, default network ACL, the
+// region's default DHCP options and an attached internet gateway. Also what CreateVpc and CreateDefaultVpc
 // share with it: storing a VPC together with its default security group.
 import type { SecurityGroup, SecurityGroupRule, Subnet } from '@aws-sdk/client-ec2';
 import { defaultSecurityGroup, defaultVpcLayout } from './default-vpc.ts';
 import type { NetworkCall } from './network-call.ts';
+import { associateSubnetWithDefaultAcl, attachDefaultInternetGateway, createVpcComponents, ensureDefaultDhcpOptions } from './vpc-components.ts';
 import {
   DEFAULT_VPC_KEY,
   putSecurityGroup,
@@ -45,17 +47,25 @@ export async function findDefaultVpc(call: NetworkCall): Promise<VpcRecord | und
   return row?.body;
 }
 
-/** Stores a default VPC with its subnets and default security group (first use, and CreateDefaultVpc). */
+/**
+ * Stores a default VPC with its subnets, default security group, main route table (with a 0.0.0.0/0 route to
+ * its internet gateway, which every default subnet uses through the main association) and default ACL
+ * (first use, and CreateDefaultVpc).
+ */
 export async function createDefaultNetwork(call: NetworkCall): Promise<{ vpc: VpcRecord; subnets: SubnetRecord[] }> {
   const layout = defaultVpcLayout({ accountId: call.accountId, region: call.ctx.region, newId: call.newId });
   const { VpcId, CidrBlock, OwnerId } = layout.vpc;
   if (VpcId === undefined || CidrBlock === undefined || OwnerId === undefined) throw new Error('default VPC layout without ids');
-  const vpc: VpcRecord = { vpc: { ...layout.vpc, VpcId, CidrBlock, OwnerId, IsDefault: true }, attributes: vpcAttributes(true) };
+  const DhcpOptionsId = await ensureDefaultDhcpOptions(call);
+  const vpc: VpcRecord = { vpc: { ...layout.vpc, VpcId, CidrBlock, OwnerId, DhcpOptionsId, IsDefault: true }, attributes: vpcAttributes(true) };
   await putVpc(call.tx, call.scope, vpc);
+  const mainTable = await createVpcComponents(call, VpcId, CidrBlock);
+  await attachDefaultInternetGateway(call, VpcId, mainTable);
   const subnets: SubnetRecord[] = [];
   for (const subnet of layout.subnets) {
     const record = requireSubnetIds(subnet);
     await putSubnet(call.tx, call.scope, record);
+    await associateSubnetWithDefaultAcl(call, VpcId, record.SubnetId);
     subnets.push(record);
   }
   await storeSecurityGroup(call, layout.securityGroup, layout.securityGroupRules);

@@ -157,7 +157,7 @@ export interface DefaultVpcLayout {
  * The default VPC of one account and region: 172.31.0.0/16, default tenancy, its own DHCP options id,
  * available; one /20 default subnet per zone, in zone order, that maps public IPs on launch
  * ("Default subnets … MapPublicIpOnLaunch true", Amazon VPC User Guide); and the default security group.
- * Route tables, network ACLs and the internet gateway are not modelled here.
+ * Route tables, network ACLs, DHCP options and the internet gateway are vpc-components.ts's.
  */
 export function defaultVpcLayout(context: DefaultsContext): DefaultVpcLayout {
   const vpcId = context.newId('vpc');

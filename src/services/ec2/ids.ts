@@ -25,6 +25,8 @@ export const EC2_ID_PREFIXES = [
   'igw',
   'vpc-cidr-assoc',
   'subnet-cidr-assoc',
+  'rtbassoc',
+  'aclassoc',
 ] as const;
 
 export type Ec2IdPrefix = (typeof EC2_ID_PREFIXES)[number];

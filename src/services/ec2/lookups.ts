@@ -16,8 +16,18 @@ import {
   missingParameter,
 } from './errors.ts';
 import type { NetworkCall } from './network-call.ts';
-import type { SecurityGroupRecord, SubnetRecord, VpcRecord } from './records.ts';
+import type { InternetGatewayRecord, RouteTableRecord, SecurityGroupRecord, SubnetRecord, VpcRecord } from './records.ts';
 import { vpcIdNotSpecified } from './request-errors.ts';
+import {
+  invalidDhcpOptionsIdMalformed,
+  invalidDhcpOptionsIdNotFound,
+  invalidInternetGatewayIdMalformed,
+  invalidInternetGatewayIdNotFound,
+  invalidNetworkAclIdMalformed,
+  invalidNetworkAclIdNotFound,
+  invalidRouteTableIdMalformed,
+  invalidRouteTableIdNotFound,
+} from './routing-errors.ts';
 
 export const VPC_IDS: IdRules = { prefix: 'vpc', malformed: invalidVpcIdMalformed, notFound: invalidVpcIdNotFound };
 export const SUBNET_IDS: IdRules = { prefix: 'subnet', malformed: invalidSubnetIdMalformed, notFound: invalidSubnetIdNotFound };
@@ -28,6 +38,27 @@ export const RULE_IDS: IdRules = {
 export const NETWORK_INTERFACE_IDS: IdRules = {
   prefix: 'eni', malformed: invalidNetworkInterfaceIdMalformed, notFound: invalidNetworkInterfaceIdNotFound,
 };
+
+export const ROUTE_TABLE_IDS: IdRules = { prefix: 'rtb', malformed: invalidRouteTableIdMalformed, notFound: invalidRouteTableIdNotFound };
+export const INTERNET_GATEWAY_IDS: IdRules = {
+  prefix: 'igw', malformed: invalidInternetGatewayIdMalformed, notFound: invalidInternetGatewayIdNotFound,
+};
+export const NETWORK_ACL_IDS: IdRules = { prefix: 'acl', malformed: invalidNetworkAclIdMalformed, notFound: invalidNetworkAclIdNotFound };
+export const DHCP_OPTIONS_IDS: IdRules = { prefix: 'dopt', malformed: invalidDhcpOptionsIdMalformed, notFound: invalidDhcpOptionsIdNotFound };
+
+export async function requireRouteTable(call: NetworkCall, routeTableId: string): Promise<RouteTableRecord> {
+  checkIdFormat([routeTableId], ROUTE_TABLE_IDS);
+  const table = await call.tx.get('ec2.route-table', call.scope, routeTableId);
+  if (!table) throw invalidRouteTableIdNotFound(routeTableId);
+  return table;
+}
+
+export async function requireInternetGateway(call: NetworkCall, gatewayId: string): Promise<InternetGatewayRecord> {
+  checkIdFormat([gatewayId], INTERNET_GATEWAY_IDS);
+  const gateway = await call.tx.get('ec2.internet-gateway', call.scope, gatewayId);
+  if (!gateway) throw invalidInternetGatewayIdNotFound(gatewayId);
+  return gateway;
+}
 
 export async function requireVpc(call: NetworkCall, vpcId: string): Promise<VpcRecord> {
   checkIdFormat([vpcId], VPC_IDS);

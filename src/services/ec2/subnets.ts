@@ -27,6 +27,7 @@ import { readNetwork, writeNetwork, type Ec2Env, type NetworkCall } from './netw
 import { putSubnet, type SubnetRecord } from './records.ts';
 import { unsupportedParameter } from './request-errors.ts';
 import { tagMember, tagsFromSpecifications } from './tags.ts';
+import { associateSubnetWithDefaultAcl, dropSubnetAssociations } from './vpc-components.ts';
 
 /** CreateSubnet parameters for features Berth does not have (IPv6, IPAM pools, Outposts). */
 const UNSUPPORTED_CREATE_SUBNET = [
@@ -116,6 +117,8 @@ export function subnetOperations(env: Ec2Env) {
         ...tagMember(tags),
       };
       await putSubnet(call.tx, call.scope, record);
+      // "Each subnet … is automatically associated with the default network ACL" (Amazon VPC User Guide).
+      await associateSubnetWithDefaultAcl(call, record.VpcId, subnetId);
       // CreateSubnet answers "State": "pending" (awscli/examples/ec2/create-subnet.rst); Describe shows it available.
       return { Subnet: { ...subnetView(record, 0), State: 'pending' } };
     }),
@@ -135,6 +138,7 @@ export function subnetOperations(env: Ec2Env) {
       if (await call.tx.count('ec2.network-interface', call.scope, { parent: subnet.SubnetId }) > 0) {
         throw subnetDependencyViolation(subnet.SubnetId);
       }
+      await dropSubnetAssociations(call, subnet.VpcId, subnet.SubnetId);
       await call.tx.delete('ec2.subnet', call.scope, subnet.SubnetId);
       return {};
     }),

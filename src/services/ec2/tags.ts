@@ -28,8 +28,24 @@ import {
 import { filterTagDescriptions } from './filters.ts';
 import { ec2IdPrefixOf, type Ec2IdPrefix } from './ids.ts';
 import { readNetwork, writeNetwork, type Ec2Env, type NetworkCall } from './network-call.ts';
-import { putNetworkInterface, putSecurityGroup, putSecurityGroupRule, putSubnet, putVpc } from './records.ts';
+import {
+  putDhcpOptions,
+  putInternetGateway,
+  putNetworkAcl,
+  putNetworkInterface,
+  putRouteTable,
+  putSecurityGroup,
+  putSecurityGroupRule,
+  putSubnet,
+  putVpc,
+} from './records.ts';
 import { invalidTaggableResourceType, tagSpecificationWithoutResourceType } from './request-errors.ts';
+import {
+  invalidDhcpOptionsIdNotFound,
+  invalidInternetGatewayIdNotFound,
+  invalidNetworkAclIdNotFound,
+  invalidRouteTableIdNotFound,
+} from './routing-errors.ts';
 
 /** "Maximum number of tags per resource: 50"; keys up to 128 characters, values up to 256 (Amazon EC2 User Guide, "Tag restrictions"). */
 export const MAX_TAGS_PER_RESOURCE = 50;
@@ -135,6 +151,22 @@ const TAGGABLE: ReadonlyMap<Ec2IdPrefix, Taggable> = new Map<Ec2IdPrefix, Taggab
   ['eni', taggable({
     kind: 'ec2.network-interface', resourceType: 'network-interface', notFound: invalidNetworkInterfaceIdNotFound, put: putNetworkInterface,
     tagsOf: (r) => r.TagSet, withTags: (r, TagSet) => ({ ...r, TagSet: TagSet ?? [] }),
+  })],
+  ['rtb', taggable({
+    kind: 'ec2.route-table', resourceType: 'route-table', notFound: invalidRouteTableIdNotFound, put: putRouteTable,
+    tagsOf: (r) => r.Tags, withTags: (r, Tags) => ({ ...r, Tags }),
+  })],
+  ['igw', taggable({
+    kind: 'ec2.internet-gateway', resourceType: 'internet-gateway', notFound: invalidInternetGatewayIdNotFound, put: putInternetGateway,
+    tagsOf: (r) => r.Tags, withTags: (r, Tags) => ({ ...r, Tags }),
+  })],
+  ['acl', taggable({
+    kind: 'ec2.network-acl', resourceType: 'network-acl', notFound: invalidNetworkAclIdNotFound, put: putNetworkAcl,
+    tagsOf: (r) => r.Tags, withTags: (r, Tags) => ({ ...r, Tags }),
+  })],
+  ['dopt', taggable({
+    kind: 'ec2.dhcp-options', resourceType: 'dhcp-options', notFound: invalidDhcpOptionsIdNotFound, put: putDhcpOptions,
+    tagsOf: (r) => r.Tags, withTags: (r, Tags) => ({ ...r, Tags }),
   })],
 ]);
 

@@ -16,13 +16,14 @@ import type {
 import type { ServiceOperations } from '../../aws/service.ts';
 import { formatIpv4Cidr, validateVpcCidrBlock } from './cidr.ts';
 import { createDefaultNetwork, createVpcDefaultSecurityGroup, findDefaultVpc, vpcAttributes } from './default-network.ts';
+import { createVpcComponents, ensureDefaultDhcpOptions } from './vpc-components.ts';
 import { DEFAULT_SECURITY_GROUP_NAME } from './default-vpc.ts';
 import { keepFiltered, pageOf, selectByIds } from './describe.ts';
 import { invalidParameterValue, missingParameter, vpcDependencyViolation } from './errors.ts';
 import { filterVpcs } from './filters.ts';
 import { requireVpc, VPC_IDS } from './lookups.ts';
 import { readNetwork, writeNetwork, type Ec2Env, type NetworkCall } from './network-call.ts';
-import { putVpc, type VpcAttributes, type VpcRecord } from './records.ts';
+import { MAIN_KEY, putVpc, type VpcAttributes, type VpcRecord } from './records.ts';
 import { defaultVpcAlreadyExists, unsupportedParameter } from './request-errors.ts';
 import { tagMember, tagsFromSpecifications } from './tags.ts';
 
@@ -37,24 +38,26 @@ function vpcView(record: VpcRecord): Vpc {
   return { ...record.vpc };
 }
 
-/** A new VPC's DHCP options are the region's default set, which the default VPC also uses. */
-async function dhcpOptionsId(call: NetworkCall): Promise<string> {
-  return (await findDefaultVpc(call))?.vpc.DhcpOptionsId ?? call.newId('dopt');
-}
-
 /**
- * The checks DeleteVpc makes: AWS refuses while the VPC has subnets or security groups other than its
- * default one ("You must detach or delete all gateways and resources that are associated with the VPC
- * before you can delete it", DeleteVpc docs).
+ * The checks DeleteVpc makes: "You must detach or delete all gateways and resources that are associated with
+ * the VPC before you can delete it … delete all security groups associated with the VPC (except the default
+ * one), delete all route tables associated with the VPC (except the default one)" (DeleteVpc docs). An
+ * attached internet gateway counts, even the default VPC's (hashicorp/terraform-provider-aws#23488).
  */
 async function assertDeletable(call: NetworkCall, vpcId: string): Promise<void> {
   if (await call.tx.count('ec2.subnet', call.scope, { parent: vpcId }) > 0) throw vpcDependencyViolation(vpcId);
   const groups = await call.tx.list('ec2.security-group', call.scope, { parent: vpcId });
   if (groups.some((group) => group.name !== DEFAULT_SECURITY_GROUP_NAME)) throw vpcDependencyViolation(vpcId);
   if (await call.tx.count('ec2.network-interface', call.scope, { name: vpcId }) > 0) throw vpcDependencyViolation(vpcId);
+  const tables = await call.tx.list('ec2.route-table', call.scope, { parent: vpcId });
+  if (tables.some((table) => table.name !== MAIN_KEY)) throw vpcDependencyViolation(vpcId);
+  if (await call.tx.count('ec2.internet-gateway', call.scope, { parent: vpcId }) > 0) throw vpcDependencyViolation(vpcId);
 }
 
-/** Deletes the VPC's default security group with its rules, then the VPC. */
+/**
+ * Deletes what the VPC was created with ("When you delete the VPC, it deletes the default security group,
+ * network ACL, and route table for the VPC", DeleteVpc docs), then the VPC.
+ */
 async function deleteVpcRecords(call: NetworkCall, vpcId: string): Promise<void> {
   for (const group of await call.tx.list('ec2.security-group', call.scope, { parent: vpcId })) {
     for (const rule of await call.tx.list('ec2.security-group-rule', call.scope, { parent: group.id })) {
@@ -62,6 +65,8 @@ async function deleteVpcRecords(call: NetworkCall, vpcId: string): Promise<void>
     }
     await call.tx.delete('ec2.security-group', call.scope, group.id);
   }
+  for (const table of await call.tx.list('ec2.route-table', call.scope, { parent: vpcId })) await call.tx.delete('ec2.route-table', call.scope, table.id);
+  for (const acl of await call.tx.list('ec2.network-acl', call.scope, { parent: vpcId })) await call.tx.delete('ec2.network-acl', call.scope, acl.id);
   await call.tx.delete('ec2.vpc', call.scope, vpcId);
 }
 
@@ -86,7 +91,8 @@ export function vpcOperations(env: Ec2Env) {
           VpcId: vpcId,
           OwnerId: call.accountId,
           CidrBlock: cidrBlock,
-          DhcpOptionsId: await dhcpOptionsId(call),
+          // A new VPC uses the region's default DHCP option set, as the default VPC does.
+          DhcpOptionsId: await ensureDefaultDhcpOptions(call),
           State: 'available',
           InstanceTenancy: input.InstanceTenancy ?? 'default',
           IsDefault: false,
@@ -102,6 +108,7 @@ export function vpcOperations(env: Ec2Env) {
       await putVpc(call.tx, call.scope, record);
       // "When you create a VPC, it automatically comes with a default security group" (Amazon VPC User Guide).
       await createVpcDefaultSecurityGroup(call, vpcId);
+      await createVpcComponents(call, vpcId, cidrBlock);
       // CreateVpc answers "State": "pending" and "Tags": [] even without tags (awscli/examples/ec2/create-vpc.rst).
       return { Vpc: { ...vpcView(record), State: 'pending', Tags: tags } };
     }),
