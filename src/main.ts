@@ -6,11 +6,14 @@ import { ServiceRouter } from './aws/protocol/router.ts';
 import type { Settings } from './config/settings.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { cryptoIds, type IdSource } from './platform/ids.ts';
+import type { HttpRoute } from './server/http-route.ts';
 import { HttpServer } from './server/http-server.ts';
 import type { ServiceDeps } from './services/common/deps.ts';
 import { createEc2Service } from './services/ec2/index.ts';
+import { createEcrService } from './services/ecr/index.ts';
 import { createEcsService } from './services/ecs/index.ts';
 import { createIamService } from './services/iam/index.ts';
+import { createLogsService } from './services/logs/index.ts';
 import { StoreCredentialLookup } from './services/iam/issued-credentials.ts';
 import { createStsService } from './services/sts/index.ts';
 import { openSqliteStore } from './store/sqlite.ts';
@@ -35,7 +38,12 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
 
   const store = await openSqliteStore(settings.dataDir, clock);
   const deps: ServiceDeps = { store, ids, defaultAccountId: settings.defaultAccountId };
-  const services = [createEcsService(deps), createIamService(deps), createStsService(deps), createEc2Service(deps)];
+  const services = [
+    createEcsService(deps), createIamService(deps), createStsService(deps), createEc2Service(deps),
+    createEcrService(deps), createLogsService(deps),
+  ];
+  /** Data-plane endpoints on the same port (the OCI registry behind ECR comes here). */
+  const routes: HttpRoute[] = [];
   const router = new ServiceRouter(services);
   const authenticator = new Authenticator({
     strict: settings.strictAuth,
@@ -50,6 +58,7 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   });
   const server = new HttpServer({
     dispatcher,
+    routes,
     maxRequestBytes: settings.maxRequestBytes,
     log,
     health: () => ({

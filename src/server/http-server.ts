@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from '../aws/dispatcher.ts';
 import { AwsError } from '../aws/errors.ts';
 import type { RawRequest, RawResponse } from '../aws/protocol/wire.ts';
+import type { HttpRoute } from './http-route.ts';
 
 export interface HealthReport {
   status: 'ok';
@@ -12,6 +13,8 @@ export interface HealthReport {
 
 export interface HttpServerDeps {
   dispatcher: Dispatcher;
+  /** Data-plane endpoints tried, in order, before the AWS APIs. */
+  routes: readonly HttpRoute[];
   maxRequestBytes: number;
   health: () => HealthReport;
   log: (message: string) => void;
@@ -53,6 +56,11 @@ export class HttpServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/_berth/health' && req.method === 'GET') {
       send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(this.#deps.health()) });
+      return;
+    }
+    const route = this.#deps.routes.find((r) => r.matches(req.method ?? 'GET', url.pathname));
+    if (route) {
+      await route.handle(req, res);
       return;
     }
     const headers: Record<string, string> = {};
