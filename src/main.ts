@@ -4,6 +4,7 @@ import { Authenticator } from './aws/auth/authenticator.ts';
 import { Dispatcher } from './aws/dispatcher.ts';
 import { ServiceRouter } from './aws/protocol/router.ts';
 import type { Settings } from './config/settings.ts';
+import { join } from 'node:path';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { cryptoIds, type IdSource } from './platform/ids.ts';
 import type { HttpRoute } from './server/http-route.ts';
@@ -11,6 +12,9 @@ import { HttpServer } from './server/http-server.ts';
 import type { ServiceDeps } from './services/common/deps.ts';
 import { createEc2Service } from './services/ec2/index.ts';
 import { createEcrService } from './services/ecr/index.ts';
+import { BlobStore } from './registry/blob-store.ts';
+import type { RegistryAddressing } from './registry/host.ts';
+import { RegistryRoute } from './registry/registry-route.ts';
 import { createEcsService } from './services/ecs/index.ts';
 import { createIamService } from './services/iam/index.ts';
 import { createLogsService } from './services/logs/index.ts';
@@ -38,12 +42,19 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
 
   const store = await openSqliteStore(settings.dataDir, clock);
   const deps: ServiceDeps = { store, ids, defaultAccountId: settings.defaultAccountId };
+  // The registry's address is known once the server listens (port 0 picks one); repositoryUri reads it then.
+  let listeningPort = settings.port;
+  const registryHostName = ['0.0.0.0', '::', ''].includes(settings.host) ? '127.0.0.1' : settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const addressing: RegistryAddressing = {
+    defaultAccountId: settings.defaultAccountId, defaultRegion: settings.defaultRegion, endpoint: () => `${registryHostName}:${listeningPort}`,
+  };
+  const blobs = new BlobStore(join(settings.dataDir, 'registry'));
   const services = [
     createEcsService(deps), createIamService(deps), createStsService(deps), createEc2Service(deps),
-    createEcrService(deps), createLogsService(deps),
+    createEcrService(deps, { addressing, blobs }), createLogsService(deps),
   ];
   /** Data-plane endpoints on the same port (the OCI registry behind ECR comes here). */
-  const routes: HttpRoute[] = [];
+  const routes: HttpRoute[] = [new RegistryRoute({ store, ids, clock, blobs, addressing, strictAuth: settings.strictAuth })];
   const router = new ServiceRouter(services);
   const authenticator = new Authenticator({
     strict: settings.strictAuth,
@@ -75,6 +86,7 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
     }),
   });
   const address = await server.listen(settings.port, settings.host);
+  listeningPort = address.port;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${address.port}`;
   log(`listening on ${url} (data in ${store.describe().location}, auth ${settings.strictAuth ? 'strict' : 'lenient'})`);
   return {

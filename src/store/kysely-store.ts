@@ -1,6 +1,8 @@
 // The Store over any Kysely dialect: the queries are written once for SQLite and PostgreSQL.
 import { Kysely, Migrator, type Transaction } from 'kysely';
 import { decodeBody, encodeBody } from './body-codec.ts';
+import { KyselyLogEventStore } from './kysely-log-events.ts';
+import type { LogEventStore } from './log-events.ts';
 import { migrations } from './migrations.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from './schema.ts';
@@ -149,5 +151,9 @@ class KyselyTx implements StoreTx {
       .returning('value')
       .executeTakeFirstOrThrow();
     return Number(row.value);
+  }
+
+  logEvents(): LogEventStore {
+    return new KyselyLogEventStore(this.#db);
   }
 }

@@ -31,4 +31,25 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('resources_by_state').on('resources').columns(['kind', 'account', 'region', 'state', 'name', 'seq']).execute();
     },
   },
+  '0003-log-events': {
+    // CloudWatch Logs events in their own table: one row per event, read by keyset over the two
+    // indexes (a stream in time order; a whole group in time order for FilterLogEvents and retention).
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.createTable('log_events')
+        .addColumn('event_seq', 'bigint', (c) => c.primaryKey())
+        .addColumn('account', 'varchar(32)', (c) => c.notNull())
+        .addColumn('region', 'varchar(32)', (c) => c.notNull())
+        .addColumn('group_name', 'varchar(512)', (c) => c.notNull())
+        .addColumn('stream_name', 'varchar(512)', (c) => c.notNull())
+        .addColumn('timestamp', 'bigint', (c) => c.notNull())
+        .addColumn('ingestion_time', 'bigint', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('log_events_by_stream').on('log_events')
+        .columns(['account', 'region', 'group_name', 'stream_name', 'timestamp', 'event_seq']).execute();
+      await db.schema.createIndex('log_events_by_group').on('log_events')
+        .columns(['account', 'region', 'group_name', 'timestamp', 'event_seq']).execute();
+    },
+  },
 };

@@ -19,7 +19,22 @@ export interface CountersTable {
   value: number;
 }
 
+/** CloudWatch Logs events (migration 0003); see log-events.ts. */
+export interface LogEventsTable {
+  event_seq: number;
+  account: string;
+  region: string;
+  group_name: string;
+  stream_name: string;
+  timestamp: number;
+  ingestion_time: number;
+  /** UTF-8 bytes of the message: storedBytes is summed from it without reading messages. */
+  size: number;
+  message: string;
+}
+
 export interface Database {
   resources: ResourcesTable;
   counters: CountersTable;
+  log_events: LogEventsTable;
 }

@@ -1,7 +1,7 @@
 // The behaviour every Store implementation must show; each implementation's test runs it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Store } from './store.ts';
+import type { Store, StoreTx } from './store.ts';
 
 interface Widget {
   name: string;
@@ -120,5 +120,66 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
     await store.write((tx) => tx.put('test.widget', here, { id: 'd', body: { name: 'd', made: new Date(0) } }));
     assert.equal(await store.write((tx) => tx.delete('test.widget', here, 'd')), true);
     assert.equal(await store.write((tx) => tx.delete('test.widget', here, 'd')), false);
+  });
+
+  logEventConformance(withStore);
+}
+
+/** The log event store's behaviour (tx.logEvents()). */
+function logEventConformance(withStore: (title: string, fn: (store: Store) => Promise<void>) => void): void {
+  const app = { scope: here, group: '/ecs/app', stream: 'web/1' };
+
+  withStore('log events: read back in time order, equal timestamps by arrival, pages resume after or before a position', async (store) => {
+    await store.write(async (tx) => {
+      await tx.logEvents().append(app, [{ timestamp: 10, message: 'a' }, { timestamp: 20, message: 'b' }, { timestamp: 20, message: 'c' }], 100);
+      await tx.logEvents().append(app, [{ timestamp: 5, message: 'early' }, { timestamp: 30, message: 'd' }], 200);
+      await tx.logEvents().append({ ...app, scope: elsewhere }, [{ timestamp: 1, message: 'other region' }], 100);
+    });
+    const read = (query: Parameters<ReturnType<StoreTx['logEvents']>['readStream']>[1]) =>
+      store.read(async (tx) => (await tx.logEvents().readStream(app, query)).map((e) => e.message));
+    assert.deepEqual(await read({ limit: 10 }), ['early', 'a', 'b', 'c', 'd']);
+    assert.deepEqual(await read({ limit: 2, descending: true }), ['d', 'c']);
+    assert.deepEqual(await read({ limit: 10, startTime: 10, endTime: 30 }), ['a', 'b', 'c'], 'startTime inclusive, endTime exclusive');
+    const page = await store.read((tx) => tx.logEvents().readStream(app, { limit: 3 }));
+    const last = page[2];
+    assert.ok(last);
+    assert.equal(last.ingestionTime, 100);
+    assert.deepEqual(await read({ limit: 10, after: last }), ['c', 'd']);
+    assert.deepEqual(await read({ limit: 10, before: last, descending: true }), ['a', 'early']);
+  });
+
+  withStore('log events: a group reads across its streams in time order, filtered by names or a literal prefix', async (store) => {
+    await store.write(async (tx) => {
+      await tx.logEvents().append({ ...app, stream: 'a_1' }, [{ timestamp: 1, message: 'a1' }, { timestamp: 4, message: 'a4' }], 0);
+      await tx.logEvents().append({ ...app, stream: 'axb' }, [{ timestamp: 2, message: 'x2' }], 0);
+      await tx.logEvents().append({ ...app, stream: 'b' }, [{ timestamp: 3, message: 'b3' }], 0);
+      await tx.logEvents().append({ ...app, group: 'other' }, [{ timestamp: 3, message: 'not mine' }], 0);
+    });
+    const read = (query: Parameters<ReturnType<StoreTx['logEvents']>['readGroup']>[2]) =>
+      store.read(async (tx) => (await tx.logEvents().readGroup(here, app.group, query)).map((e) => `${e.stream}:${e.message}`));
+    assert.deepEqual(await read({ limit: 10 }), ['a_1:a1', 'axb:x2', 'b:b3', 'a_1:a4']);
+    assert.deepEqual(await read({ limit: 10, streams: ['b', 'axb'] }), ['axb:x2', 'b:b3']);
+    assert.deepEqual(await read({ limit: 10, streamPrefix: 'a_' }), ['a_1:a1', 'a_1:a4']);
+    assert.deepEqual(await read({ limit: 10, streams: [] }), []);
+  });
+
+  withStore('log events: deletes by stream, by group, and by age with the bytes that went', async (store) => {
+    await store.write(async (tx) => {
+      await tx.logEvents().append(app, [{ timestamp: 1, message: 'old' }, { timestamp: 2, message: 'olé' }, { timestamp: 9, message: 'new' }], 0);
+      await tx.logEvents().append({ ...app, stream: 's2' }, [{ timestamp: 1, message: 'x' }], 0);
+    });
+    const expired = await store.write((tx) => tx.logEvents().deleteOlderThan(here, app.group, 5));
+    assert.deepEqual(expired.sort((a, b) => a.stream.localeCompare(b.stream)), [{ stream: 's2', events: 1, bytes: 1 }, { stream: 'web/1', events: 2, bytes: 7 }]);
+    assert.equal(await store.write((tx) => tx.logEvents().deleteStream(app)), 1);
+    await store.write((tx) => tx.logEvents().append(app, [{ timestamp: 1, message: 'again' }], 0));
+    assert.equal(await store.write((tx) => tx.logEvents().deleteGroup(here, app.group)), 1);
+  });
+
+  withStore('log events: an append in a write that throws leaves nothing behind', async (store) => {
+    await assert.rejects(store.write(async (tx) => {
+      await tx.logEvents().append(app, [{ timestamp: 1, message: 'ghost' }], 0);
+      throw new Error('changed my mind');
+    }), /changed my mind/);
+    assert.deepEqual(await store.read((tx) => tx.logEvents().readStream(app, { limit: 10 })), []);
   });
 }

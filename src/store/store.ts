@@ -1,5 +1,6 @@
 // The store's contract: the single source of truth. Resources are typed documents kept per
 // kind and scope (account + region); every write is one transaction, reads see whole writes only.
+import type { LogEventStore } from './log-events.ts';
 
 /** Where a resource lives. Global services (IAM) use region ''; account-less data uses account ''. */
 export interface Scope {
@@ -63,6 +64,8 @@ export interface StoreTx {
   delete<K extends Kind>(kind: K, scope: Scope, id: string): Promise<boolean>;
   /** The next value of a named counter (1, 2, 3…), e.g. a task definition family's revisions. */
   nextValue(counter: string): Promise<number>;
+  /** CloudWatch Logs events, in this same transaction (their own table; see log-events.ts). */
+  logEvents(): LogEventStore;
 }
 
 export interface Store {

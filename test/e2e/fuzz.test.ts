@@ -3,7 +3,9 @@
 // own shapes (right wire types, arbitrary values, members present or not).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import * as ec2 from '@aws-sdk/client-ec2';
+import * as ecr from '@aws-sdk/client-ecr';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as iam from '@aws-sdk/client-iam';
 import * as sts from '@aws-sdk/client-sts';
@@ -65,6 +67,8 @@ const SERVICES: { name: string; sdk: Sdk; client: string }[] = [
   { name: 'iam', sdk: iam, client: 'IAMClient' },
   { name: 'sts', sdk: sts, client: 'STSClient' },
   { name: 'ec2', sdk: ec2, client: 'EC2Client' },
+  { name: 'ecr', sdk: ecr, client: 'ECRClient' },
+  { name: 'logs', sdk: logs, client: 'CloudWatchLogsClient' },
 ];
 
 for (const { name, sdk, client: clientName } of SERVICES) {

@@ -1,14 +1,29 @@
-// Amazon ECR: repositories, images and authorization for the registry Berth serves under /v2/.
+// Amazon ECR: repositories, images and authorization for the registry Berth serves under /v2/
+// (src/registry/). The operations Berth does not serve yet answer NotImplemented (LIMITATIONS.md).
 import { ModelIndex } from '../../aws/models/model-index.ts';
 import type { AwsService } from '../../aws/service.ts';
-import { clientError } from '../../aws/errors.ts';
 import type { ServiceDeps } from '../common/deps.ts';
+import { authorizationOperations } from './authorization.ts';
+import type { EcrRegistryDeps } from './context.ts';
+import { InvalidParameterException } from './errors.ts';
+import { imageOperations } from './images.ts';
+import { repositoryOperations } from './repositories.ts';
+import { tagOperations } from './tags.ts';
 
-export function createEcrService(_deps: ServiceDeps): AwsService {
+export type { EcrRegistryDeps } from './context.ts';
+
+export function createEcrService(deps: ServiceDeps, registry: EcrRegistryDeps): AwsService {
+  const ecr = { ...deps, ...registry };
   return {
     name: 'ecr',
     model: ModelIndex.load('ecr'),
-    operations: {},
-    validationError: (message) => clientError('InvalidParameterException', message),
+    operations: {
+      ...repositoryOperations(ecr),
+      ...imageOperations(ecr),
+      ...authorizationOperations(ecr),
+      ...tagOperations(ecr),
+    },
+    // ECR reports input that breaks the model as InvalidParameterException (awsJson1_1, 400).
+    validationError: (message) => new InvalidParameterException(message),
   };
 }
