@@ -1,0 +1,42 @@
+// What the store keeps for an ECS task: the Task as DescribeTasks shows it, and what the runtime
+// needs to run it that DescribeTasks never shows (the resolved definition, overrides, the ENI).
+// RunTask writes these; the task runner (src/controllers/task-runner/) moves them through
+// src/runtime/task-lifecycle.ts and writes back what it observes. Operations record intent only.
+import type { Task, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
+
+export interface TaskNetworkRecord {
+  networkInterfaceId: string;
+  subnetId: string;
+  vpcId: string;
+  /** The subnet's block, e.g. 10.0.1.0/24, and the VPC's blocks (for on-link routes in the task). */
+  subnetCidr: string;
+  vpcCidrBlocks: string[];
+  /** The subnet's first usable address (AWS reserves .1 for the router). */
+  gatewayIp: string;
+  privateIpv4Address: string;
+  macAddress: string;
+  securityGroupIds: string[];
+  assignPublicIp: boolean;
+}
+
+export interface TaskRecord {
+  /** Exactly what DescribeTasks answers (tags live with the tag store, not here). */
+  task: Task;
+  /** The task definition revision as it was at RunTask: later deregistration does not change a running task. */
+  taskDefinition: TaskDefinition;
+  overrides: TaskOverride;
+  network: TaskNetworkRecord;
+  /** Why the runtime stopped the task on its own (pull failure, essential exit…), as ECS words it. */
+  stopReason?: { stopCode: string; stoppedReason: string };
+}
+
+declare module '../../store/store.ts' {
+  interface ResourceKinds {
+    /**
+     * id = task id (32 hex), parent = cluster ARN, name = `family:revision` of its definition,
+     * state = desiredStatus (RUNNING | STOPPED): ListTasks filters on it in SQL; the runner lists
+     * what is desired RUNNING or not yet STOPPED.
+     */
+    'ecs.task': TaskRecord;
+  }
+}
