@@ -77,10 +77,11 @@ test('property: a message matches any of its own words, and never a pattern that
 });
 
 test('property: JSON equality finds the value a document holds, and a field-per-word pattern splits any message', () => {
-  fc.assert(fc.property(word, word, fc.integer(), (key, value, n) => {
+  // The key is never `n`: the document's own `n` would overwrite it.
+  fc.assert(fc.property(word.filter((k) => k !== 'n'), word, fc.integer(), (key, value, n) => {
     const doc = JSON.stringify({ [key]: value, n });
-    assert.equal(matches(`{ $.${key} = "${value}" }`, doc), key === 'n' ? false : true);
-    assert.equal(matches(`{ $.n = ${n} && $.n >= ${n} }`, doc), key !== 'n');
+    assert.equal(matches(`{ $.${key} = "${value}" }`, doc), true);
+    assert.equal(matches(`{ $.n = ${n} && $.n >= ${n} }`, doc), true);
   }));
   fc.assert(fc.property(fc.array(word, { minLength: 1, maxLength: 8 }), (words) => {
     const fields = words.map((_, i) => `f${i}`).join(', ');
