@@ -4,6 +4,7 @@ import { Authenticator } from './aws/auth/authenticator.ts';
 import { Dispatcher } from './aws/dispatcher.ts';
 import { ServiceRouter } from './aws/protocol/router.ts';
 import type { Settings } from './config/settings.ts';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { cryptoIds, type IdSource } from './platform/ids.ts';
@@ -21,6 +22,17 @@ import { createLogsService } from './services/logs/index.ts';
 import { StoreCredentialLookup } from './services/iam/issued-credentials.ts';
 import { createStsService } from './services/sts/index.ts';
 import { openSqliteStore } from './store/sqlite.ts';
+import type { Store } from './store/store.ts';
+import { TaskRunner, taskScopes } from './controllers/task-runner/index.ts';
+import { TaskNetwork } from './network/task-network.ts';
+import { IpRouteKernel } from './platform/netlink.ts';
+import { NodeProcessRunner, type ProcessRunner } from './platform/processes.ts';
+import { Cgroups } from './runtime/drivers/runc/cgroups.ts';
+import { RuncDriver } from './runtime/drivers/runc/runc-driver.ts';
+import { RuncTaskContainers } from './runtime/drivers/runc/runc-task-containers.ts';
+import { ImageStore } from './runtime/images/image-store.ts';
+import { RegistryImages } from './runtime/images/registry-source.ts';
+import { appendLogEvents, ensureLogStream } from './services/logs/index.ts';
 
 export interface RunningBerth {
   url: string;
@@ -32,6 +44,8 @@ export interface StartOptions {
   clock?: Clock;
   ids?: IdSource;
   log?: (message: string) => void;
+  /** How often the task runner reads the store when nothing nudges it (default 250 ms). */
+  taskRunnerIntervalMs?: number;
 }
 
 export async function startBerth(settings: Settings, options: StartOptions = {}): Promise<RunningBerth> {
@@ -55,6 +69,7 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   ];
   /** Data-plane endpoints on the same port (the OCI registry behind ECR comes here). */
   const routes: HttpRoute[] = [new RegistryRoute({ store, ids, clock, blobs, addressing, strictAuth: settings.strictAuth })];
+  const runner = await buildTaskRunner({ settings, store, clock, ids, blobs, addressing, log, intervalMs: options.taskRunnerIntervalMs });
   const router = new ServiceRouter(services);
   const authenticator = new Authenticator({
     strict: settings.strictAuth,
@@ -78,6 +93,7 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
       startedAt: startedAt.toISOString(),
       store: store.describe(),
       auth: settings.strictAuth ? 'strict' : 'lenient',
+      runtime: runner.health,
       services: Object.fromEntries(services.map((s) => [s.name, {
         protocol: router.protocolOf(s).name,
         operations: Object.keys(s.operations).length,
@@ -89,12 +105,69 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   listeningPort = address.port;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${address.port}`;
   log(`listening on ${url} (data in ${store.describe().location}, auth ${settings.strictAuth ? 'strict' : 'lenient'})`);
+  await runner.runner.start();
   return {
     url,
     port: address.port,
     async stop() {
       await server.close();
+      await runner.runner.stop();
       await store.close();
     },
   };
+}
+
+const TINI_STATIC = '/usr/bin/tini-static';
+
+interface TaskRunnerParts {
+  settings: Settings;
+  store: Store;
+  clock: Clock;
+  ids: IdSource;
+  blobs: BlobStore;
+  addressing: RegistryAddressing;
+  log: (message: string) => void;
+  intervalMs: number | undefined;
+}
+
+/**
+ * The task runner over the runc driver, task networking, the image store (layers under
+ * `<dataDir>/runtime`) and Berth's own registry. Where runc cannot run, a runner without a host:
+ * tasks then stop at once with a ResourceInitializationError saying why, rather than hang.
+ */
+async function buildTaskRunner(parts: TaskRunnerParts): Promise<{ runner: TaskRunner; health: { driver: string; reason?: string } }> {
+  const { settings, store, clock, ids, log } = parts;
+  const processes = new NodeProcessRunner();
+  const scopes = () => taskScopes(store, { account: settings.defaultAccountId, region: settings.defaultRegion });
+  const common = { store, clock, log, scopes, ...(parts.intervalMs !== undefined ? { intervalMs: parts.intervalMs } : {}) };
+  const unavailable = await runcUnavailable(processes);
+  if (unavailable !== undefined) {
+    log(`task runner: containers cannot run on this host (${unavailable}); tasks will stop with ResourceInitializationError`);
+    return { runner: new TaskRunner({ ...common, unavailable: `the runc driver cannot run on this host: ${unavailable}` }), health: { driver: 'none', reason: unavailable } };
+  }
+  const images = new ImageStore({ dataDir: settings.dataDir, processes, ids });
+  // Debian's tini package: the init for initProcessEnabled (without it such containers fail to start).
+  const initPath = existsSync(TINI_STATIC) ? TINI_STATIC : undefined;
+  const driver = new RuncDriver({ dataDir: settings.dataDir, processes, images, cgroups: new Cgroups(), initPath });
+  const host = {
+    network: new TaskNetwork(new IpRouteKernel()),
+    images: new RegistryImages({ store, blobs: parts.blobs, images, addressing: parts.addressing }),
+    containers: new RuncTaskContainers({ dataDir: settings.dataDir, driver, images, processes }),
+    logs: {
+      ensureStream: (target: Parameters<typeof ensureLogStream>[1]) => ensureLogStream(store, target, clock.now()),
+      append: (target: Parameters<typeof appendLogEvents>[1], events: Parameters<typeof appendLogEvents>[2]) => appendLogEvents(store, target, events, clock.now()),
+    },
+  };
+  log(`task runner: running tasks with the runc driver (layers under ${join(settings.dataDir, 'runtime')})`);
+  return { runner: new TaskRunner({ ...common, host }), health: { driver: 'runc' } };
+}
+
+/** Why the runc driver cannot run here, or undefined when it can (Linux, root, runc and iproute2 installed). */
+async function runcUnavailable(processes: ProcessRunner): Promise<string | undefined> {
+  if (process.platform !== 'linux') return `the runc driver needs Linux, this is ${process.platform}`;
+  if (process.getuid?.() !== 0) return `the runc driver needs root, Berth runs as uid ${process.getuid?.() ?? '?'}`;
+  const works = (command: string, args: string[]) => processes.run(command, args).then((r) => r.code === 0, () => false);
+  if (!(await works('runc', ['--version']))) return 'runc is not installed (apt-get install runc)';
+  if (!(await works('ip', ['-V']))) return 'iproute2 is not installed (apt-get install iproute2)';
+  return undefined;
 }

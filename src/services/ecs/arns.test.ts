@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RequestContext } from '../../aws/context.ts';
-import { capacityProviderArn, capacityProviderNameOf, clusterArn, clusterNameOf, parseEcsArn } from './arns.ts';
+import { capacityProviderArn, capacityProviderNameOf, clusterArn, clusterNameOf, parseEcsArn, parseTaskReference, taskArn } from './arns.ts';
 
 const ctx: RequestContext = {
   requestId: 'r',
@@ -33,4 +33,16 @@ test('a cluster reference names a cluster only in the caller\'s account and Regi
   assert.equal(clusterNameOf('arn:aws:ecs:eu-west-1:123456789012:service/web/x', ctx), undefined);
   assert.equal(capacityProviderNameOf('arn:aws:ecs:eu-west-1:123456789012:capacity-provider/FARGATE', ctx), 'FARGATE');
   assert.equal(capacityProviderNameOf('arn:aws:ecs:eu-west-1:123456789012:cluster/FARGATE', ctx), undefined);
+});
+
+test('task references: a bare id, the short and the long ARN; others name nothing', () => {
+  const id = 'a'.repeat(32);
+  assert.equal(taskArn(ctx, 'web', id), `arn:aws:ecs:eu-west-1:123456789012:task/web/${id}`);
+  assert.deepEqual(parseTaskReference(id, ctx), { taskId: id });
+  assert.deepEqual(parseTaskReference(taskArn(ctx, 'web', id), ctx), { clusterName: 'web', taskId: id });
+  assert.deepEqual(parseTaskReference(`arn:aws:ecs:eu-west-1:123456789012:task/${id}`, ctx), { taskId: id });
+  assert.equal(parseTaskReference(`arn:aws:ecs:us-east-1:123456789012:task/web/${id}`, ctx), undefined);
+  assert.equal(parseTaskReference(clusterArn(ctx, 'web'), ctx), undefined);
+  assert.equal(parseTaskReference('', ctx), undefined);
+  assert.equal(parseTaskReference('a/b', ctx), undefined);
 });

@@ -64,3 +64,41 @@ export function capacityProviderNameOf(ref: string, ctx: RequestContext): string
   if (!arn || arn.resourceType !== 'capacity-provider' || arn.resourceId.includes('/') || !isInScope(arn, ctx)) return undefined;
   return arn.resourceId;
 }
+
+/**
+ * `arn:aws:ecs:<region>:<account>:task/<cluster>/<id>`: the long form every task gets since 2021
+ * (`task/MyCluster/7f1fbd3629434cc4b82d72d2f09b67c9` in the aws-cli run-task example, 2025).
+ */
+export function taskArn(ctx: RequestContext, clusterName: string, taskId: string): string {
+  return ecsArn(ctx, `task/${clusterName}/${taskId}`);
+}
+
+/** `arn:aws:ecs:<region>:<account>:container/<cluster>/<task id>/<uuid>` (same aws-cli example). */
+export function containerArn(ctx: RequestContext, clusterName: string, taskId: string, uuid: string): string {
+  return ecsArn(ctx, `container/${clusterName}/${taskId}/${uuid}`);
+}
+
+/** `arn:aws:ecs:<region>:<account>:attachment/<uuid>`: what a Fargate ENI's Description holds. */
+export function attachmentArn(ctx: RequestContext, uuid: string): string {
+  return ecsArn(ctx, `attachment/${uuid}`);
+}
+
+/** What a `task` parameter names: the task id, and the cluster when it is a long-form ARN. */
+export interface TaskReference {
+  taskId: string;
+  clusterName?: string;
+}
+
+/**
+ * Reads a `task` parameter: a bare id, `…:task/<id>` or `…:task/<cluster>/<id>`. Undefined when it
+ * cannot name one of the caller's tasks (another resource type, account or Region, or junk).
+ */
+export function parseTaskReference(ref: string, ctx: RequestContext): TaskReference | undefined {
+  if (!ref.startsWith('arn:')) return ref === '' || ref.includes('/') ? undefined : { taskId: ref };
+  const arn = parseEcsArn(ref);
+  if (!arn || arn.resourceType !== 'task' || !isInScope(arn, ctx)) return undefined;
+  const parts = arn.resourceId.split('/');
+  if (parts.length === 1 && parts[0]) return { taskId: parts[0] };
+  if (parts.length === 2 && parts[0] && parts[1]) return { clusterName: parts[0], taskId: parts[1] };
+  return undefined;
+}

@@ -2,7 +2,7 @@
 // taggable ECS resource shares.
 //
 // Tags live in their own kind keyed by the resource's ARN, so a resource family only has to say
-// how to tell whether an ARN names one of its resources (a TaggableResource); services, tasks and
+// how to tell whether an ARN names one of its resources (a TaggableResource); services and
 // container instances plug in the same way when they exist.
 import type {
   ListTagsForResourceRequest,
@@ -47,7 +47,7 @@ export const MAX_TAGS_PER_RESOURCE = 50;
 export const INVALID_ARN_MESSAGE = 'The ARN provided is invalid.';
 
 /** ECS resource types that exist on AWS but not yet in Berth: their ARNs are well formed, their resources never found. */
-const KNOWN_RESOURCE_TYPES = new Set(['service', 'task', 'container-instance', 'task-set', 'daemon']);
+const KNOWN_RESOURCE_TYPES = new Set(['service', 'container-instance', 'task-set', 'daemon']);
 
 /**
  * AWS reserves the `aws:` prefix, in any letter case, for keys and values ("Do not use aws:, AWS:,

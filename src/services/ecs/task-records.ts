@@ -2,7 +2,9 @@
 // needs to run it that DescribeTasks never shows (the resolved definition, overrides, the ENI).
 // RunTask writes these; the task runner (src/controllers/task-runner/) moves them through
 // src/runtime/task-lifecycle.ts and writes back what it observes. Operations record intent only.
+import { recordTaskScope } from './task-scopes.ts';
 import type { Task, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
+import type { Scope, StoreTx } from '../../store/store.ts';
 
 export interface TaskNetworkRecord {
   networkInterfaceId: string;
@@ -39,4 +41,27 @@ declare module '../../store/store.ts' {
      */
     'ecs.task': TaskRecord;
   }
+}
+
+/** The 32-hex task id at the end of a task ARN (`…:task/<cluster>/<id>`). */
+export function taskIdOf(taskArn: string): string {
+  return taskArn.slice(taskArn.lastIndexOf('/') + 1);
+}
+
+/**
+ * Stores a task with the lookup keys the kind documents (id, parent = cluster ARN, name =
+ * `family:revision`, state = desiredStatus). Every writer of 'ecs.task' should go through it, so
+ * ListTasks' SQL filters stay right whoever wrote last.
+ */
+export async function putTaskRecord(tx: StoreTx, scope: Scope, record: TaskRecord): Promise<void> {
+  const { task, taskDefinition } = record;
+  // The runner lists tasks per scope; it learns which scopes hold tasks from this index.
+  await recordTaskScope(tx, scope);
+  await tx.put('ecs.task', scope, {
+    id: taskIdOf(task.taskArn ?? ''),
+    parent: task.clusterArn ?? '',
+    name: `${taskDefinition.family ?? ''}:${taskDefinition.revision ?? 0}`,
+    state: task.desiredStatus ?? 'RUNNING',
+    body: record,
+  });
 }

@@ -1,0 +1,203 @@
+// The task runner's host steps: attach the task's network, pull its images, start its containers
+// (with their awslogs streams), stop them, detach. Each step records what it saw in the task's
+// ObservedTask; a step that fails in a way ECS reports as a start failure sets `failure` (the
+// planner then stops the task), anything else rejects and the runner retries it later.
+import type { TaskAttachment } from '../../network/model.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { privateDnsName } from '../../services/ec2/network-interfaces.ts';
+import type { TaskRecord } from '../../services/ecs/task-records.ts';
+import { AwslogsSink, parseBufferSize } from './awslogs.ts';
+import { cannotPullReason, MISSING_LOG_GROUP_REASON, type ObservedTask, type RunnerTask, type StartFailure, type TaskAction } from './model.ts';
+import type { RunnerHost } from './ports.ts';
+import type { TaskResources } from './task-runner.ts';
+import {
+  awslogsTarget, containerDefinitions, definitionInput, overrideInput, runtimeIdOf, taskLimits,
+} from './task-spec.ts';
+
+type HostAction = Exclude<TaskAction, { kind: 'record' | 'forget' }>;
+
+/** `bth-<task id>-<n>` → the task id (Berth's runner names containers so; other `bth-` ids are not its). */
+const RUNTIME_ID = /^bth-([0-9a-z]{11,64})-\d+$/;
+
+export class HostWork {
+  readonly #host: RunnerHost;
+  readonly #clock: Clock;
+  readonly #log: (message: string) => void;
+  readonly #nudge: () => void;
+  /**
+   * Tasks this runner attached (or is attaching) per VPC. A VPC's bridge is removed when its last task
+   * detaches; counting here, before attachTask awaits anything, keeps a detach from removing the bridge
+   * under a task that is still being attached.
+   */
+  readonly #vpcTasks = new Map<string, Set<string>>();
+
+  constructor(host: RunnerHost, clock: Clock, log: (message: string) => void, nudge: () => void) {
+    this.#host = host;
+    this.#clock = clock;
+    this.#log = log;
+    this.#nudge = nudge;
+  }
+
+  async run(action: HostAction, task: RunnerTask, observed: ObservedTask, resources: TaskResources): Promise<void> {
+    const taskId = action.taskId;
+    switch (action.kind) {
+      case 'attach-network':
+        this.#vpcTasks.set(task.record.network.vpcId, (this.#vpcTasks.get(task.record.network.vpcId) ?? new Set()).add(taskId));
+        try {
+          resources.handle = await this.#host.network.attachTask(attachmentOf(task.record, taskId));
+          observed.network = 'attached';
+        } catch (error) {
+          observed.failure = failure(`ResourceInitializationError: failed to configure ENI: ${message(error)}`);
+        }
+        return;
+      case 'pull':
+        return this.#pull(task.record, observed, resources);
+      case 'start-containers':
+        return this.#start(task, taskId, observed, resources);
+      case 'stop-containers': {
+        const timeouts = new Map(action.timeouts.map((t) => [t.container, t.timeoutMs]));
+        await Promise.all([...resources.containers].map(async ([name, container]) => {
+          const exit = await container.stop(timeouts.get(name) ?? 30_000);
+          const seen = observed.containers[name];
+          if (seen && !seen.exit) seen.exit = exit;
+          await container.remove();
+        }));
+        resources.containers.clear();
+        await this.#closeSinks(resources);
+        await this.#host.containers.cleanupTask(taskId);
+        observed.stopped = true;
+        return;
+      }
+      case 'detach-network':
+        await this.#detach(taskId, task.record.network.vpcId);
+        observed.network = 'detached';
+        return;
+    }
+  }
+
+  /** Removes everything of a task at once (server shutdown, leftovers): containers killed, not stopped gracefully. */
+  async teardown(taskId: string, vpcId: string, resources: TaskResources): Promise<void> {
+    for (const container of resources.containers.values()) await container.remove();
+    resources.containers.clear();
+    await this.#closeSinks(resources);
+    await this.#host.containers.cleanupTask(taskId);
+    await this.#detach(taskId, vpcId);
+  }
+
+  async #detach(taskId: string, vpcId: string): Promise<void> {
+    await this.#host.network.detachTask({ taskId });
+    const tasks = this.#vpcTasks.get(vpcId);
+    tasks?.delete(taskId);
+    if (tasks && tasks.size > 0) return;
+    this.#vpcTasks.delete(vpcId);
+    // Another Berth's task may still use the bridge: then it has ports, and it stays.
+    await this.#host.network.removeVpc(vpcId).catch((error: unknown) => {
+      if (!(error instanceof Error && error.name === 'VpcInUseError')) throw error;
+    });
+  }
+
+  /** Task ids that have a namespace, veth or runc container on this host. */
+  async leftovers(): Promise<Set<string>> {
+    const ids = new Set((await this.#host.network.adopt()).tasks.map((t) => t.taskId));
+    for (const runtimeId of await this.#host.containers.list()) {
+      const taskId = RUNTIME_ID.exec(runtimeId)?.[1];
+      if (taskId !== undefined) ids.add(taskId);
+    }
+    return ids;
+  }
+
+  async #pull(record: TaskRecord, observed: ObservedTask, resources: TaskResources): Promise<void> {
+    const digests: Record<string, string> = {};
+    for (const definition of containerDefinitions(record)) {
+      const name = definition.name ?? '';
+      const image = definition.image ?? '';
+      let pulled = resources.images.get(image);
+      if (!pulled) {
+        try {
+          pulled = await this.#host.images.pull(image);
+        } catch (error) {
+          const text = message(error);
+          observed.failure = failure(text.startsWith('CannotPullContainerError') ? text : cannotPullReason(image, text), name);
+          return;
+        }
+        resources.images.set(image, pulled);
+      }
+      digests[name] = pulled.manifestDigest;
+    }
+    observed.pull = { pulledAt: this.#clock.now(), digests };
+  }
+
+  async #start(task: RunnerTask, taskId: string, observed: ObservedTask, resources: TaskResources): Promise<void> {
+    const { record } = task;
+    await this.#host.containers.createTask(taskId, taskLimits(record));
+    const privateIp = record.network.privateIpv4Address;
+    const hostname = privateDnsName(privateIp, task.scope.region);
+    for (const [index, definition] of containerDefinitions(record).entries()) {
+      const name = definition.name ?? '';
+      const target = awslogsTarget(task.scope, definition, taskId);
+      let sink: AwslogsSink | undefined;
+      if (target) {
+        try {
+          await this.#host.logs.ensureStream(target);
+        } catch (error) {
+          const missing = error instanceof Error && error.name === 'ResourceNotFoundException';
+          observed.failure = failure(missing ? MISSING_LOG_GROUP_REASON : `ResourceInitializationError: failed to validate logger args: ${message(error)}`, name);
+          return;
+        }
+        let reported = false;
+        sink = new AwslogsSink(this.#host.logs, target, this.#clock, {
+          maxBufferBytes: parseBufferSize(definition.logConfiguration?.options?.['max-buffer-size']),
+          onError: (error) => {
+            if (!reported) this.#log(`task ${taskId}: awslogs for ${name} dropped lines: ${message(error)}`);
+            reported = true;
+          },
+        });
+        resources.sinks.push(sink);
+      }
+      const image = resources.images.get(definition.image ?? '');
+      if (!image) throw new Error(`image ${definition.image ?? ''} of ${name} was not pulled`);
+      const runtimeId = runtimeIdOf(taskId, index);
+      try {
+        const container = await this.#host.containers.start({
+          taskId, containerId: runtimeId, image, definition: definitionInput(definition), overrides: overrideInput(record, name),
+          hostname, netnsPath: resources.handle?.netnsPath,
+          etcHosts: `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${privateIp}\t${hostname}\n`, resolvConf: '',
+          ...(sink ? { onOutput: (_stream: 'stdout' | 'stderr', line: string) => sink.push(line) } : {}),
+        });
+        resources.containers.set(name, container);
+        observed.containers[name] = { runtimeId, imageDigest: image.manifestDigest };
+        container.waitExit().then((exit) => {
+          const seen = observed.containers[name];
+          if (seen && !seen.exit) seen.exit = exit;
+          this.#nudge();
+        }, (error: unknown) => this.#log(`task ${taskId}: container ${name}: ${message(error)}`));
+      } catch (error) {
+        observed.failure = failure(`CannotStartContainerError: ${message(error)}`, name);
+        return;
+      }
+    }
+    observed.started = true;
+  }
+
+  async #closeSinks(resources: TaskResources): Promise<void> {
+    for (const sink of resources.sinks) await sink.close();
+    resources.sinks = [];
+  }
+}
+
+function attachmentOf(record: TaskRecord, taskId: string): TaskAttachment {
+  const n = record.network;
+  return {
+    taskId, vpcId: n.vpcId, subnetCidr: n.subnetCidr, gatewayIp: n.gatewayIp, vpcCidrBlocks: n.vpcCidrBlocks,
+    privateIp: n.privateIpv4Address, macAddress: n.macAddress, assignPublicIp: n.assignPublicIp ? 'ENABLED' : 'DISABLED',
+  };
+}
+
+function failure(stoppedReason: string, container?: string): StartFailure {
+  return { stopCode: 'TaskFailedToStart', stoppedReason, ...(container !== undefined ? { container } : {}) };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+

@@ -1,0 +1,5 @@
+// The task runner: moves 'ecs.task' records through the ECS lifecycle by running their containers.
+export { TaskRunner, type TaskRunnerOptions } from './task-runner.ts';
+export { planTaskRunner } from './planner.ts';
+export { recordTaskScope, taskScopes } from '../../services/ecs/task-scopes.ts';
+export type { LogDestination, RunnerContainers, RunnerHost, RunnerImages, RunnerNetwork } from './ports.ts';

@@ -1,0 +1,174 @@
+// The task runner's pure planner: from each task record and what the runner observed on the host,
+// the next step of that task's lifecycle (ecs-behaviour.md §1). Level-based: it reads state, not
+// events, so running it again after any crash or missed wake-up gives the right next step.
+import type { Container } from '@aws-sdk/client-ecs';
+import { TASK_STATES, type TaskState } from '../../runtime/task-lifecycle.ts';
+import {
+  ESSENTIAL_EXITED,
+  OOM_REASON,
+  type ContainerPatch,
+  type ObservedTask,
+  type PlanInput,
+  type RunnerTask,
+  type TaskAction,
+  type TaskPatch,
+} from './model.ts';
+import { containerDefinitions, isEssential, stopTimeouts, taskIdOf } from './task-spec.ts';
+
+/** The reason a task gets when the runner finds it past PROVISIONING with nothing of it on record in memory. */
+export const LOST_TASK_REASON = 'Task stopped because Berth restarted: its containers do not survive a restart of the server';
+export const LOST_CONTAINER_REASON = 'ContainerRuntimeError: the container was lost when Berth restarted';
+
+/** The next state on the way down from `state` (the stop half of the lifecycle table). */
+const STOP_STEP: Readonly<Record<TaskState, TaskState | undefined>> = {
+  PROVISIONING: 'DEPROVISIONING',
+  PENDING: 'STOPPING',
+  ACTIVATING: 'STOPPING',
+  RUNNING: 'DEACTIVATING',
+  DEACTIVATING: 'STOPPING',
+  STOPPING: 'DEPROVISIONING',
+  DEPROVISIONING: 'STOPPED',
+  STOPPED: undefined,
+};
+
+const STOP_HALF: ReadonlySet<TaskState> = new Set(['DEACTIVATING', 'STOPPING', 'DEPROVISIONING']);
+
+function stateOf(status: string | undefined): TaskState {
+  return (TASK_STATES as readonly string[]).includes(status ?? '') ? status as TaskState : 'PROVISIONING';
+}
+
+/**
+ * One action per task at most (the applier runs it, then plans again), plus `forget` for what the
+ * runner remembers of tasks that are STOPPED or gone. Pure: same input, same plan.
+ */
+export function planTaskRunner(input: PlanInput): TaskAction[] {
+  const actions: TaskAction[] = [];
+  const live = new Set<string>();
+  for (const task of input.tasks) {
+    const taskId = taskIdOf(task.record);
+    if (stateOf(task.record.task.lastStatus) !== 'STOPPED') live.add(taskId);
+    const action = planTask(task, taskId, input.observed.get(taskId), input);
+    if (action) actions.push(action);
+  }
+  for (const [taskId, observed] of input.observed) {
+    if (!live.has(taskId) && !observed.busy) actions.push({ kind: 'forget', taskId });
+  }
+  return actions;
+}
+
+function planTask(task: RunnerTask, taskId: string, observed: ObservedTask | undefined, input: PlanInput): TaskAction | undefined {
+  const { record } = task;
+  const state = stateOf(record.task.lastStatus);
+  if (state === 'STOPPED' || observed?.busy) return undefined;
+  const recordAction = (move: TaskState | undefined, patch: TaskPatch, deleteEni = false): TaskAction => ({
+    kind: 'record', taskId, scope: task.scope, expect: state, patch, ...(move !== undefined ? { move } : {}), ...(deleteEni ? { deleteEni } : {}),
+  });
+  const hostAction = (kind: 'attach-network' | 'pull' | 'start-containers' | 'detach-network'): TaskAction => ({ kind, taskId, scope: task.scope });
+  const stopping = record.task.desiredStatus === 'STOPPED' || STOP_HALF.has(state);
+
+  if (input.unavailable !== undefined) {
+    // Nothing of the task can exist on this host: walk the stop half in the record alone.
+    if (!stopping) return recordAction(undefined, failure(`ResourceInitializationError: ${input.unavailable}`));
+    const next = STOP_STEP[state];
+    return next === undefined ? undefined : recordAction(next, next === 'STOPPED' ? finalPatch(record.task.containers) : {}, next === 'STOPPED');
+  }
+
+  // Past PROVISIONING, and this runner never saw it: it ran before a restart, and its containers are gone.
+  if (observed === undefined && state !== 'PROVISIONING' && record.task.desiredStatus !== 'STOPPED') {
+    const containers: Record<string, ContainerPatch> = {};
+    for (const c of record.task.containers ?? []) {
+      if (c.lastStatus !== 'STOPPED' && c.name !== undefined) containers[c.name] = { reason: LOST_CONTAINER_REASON };
+    }
+    return recordAction(undefined, {
+      desiredStatus: 'STOPPED', stopCode: state === 'RUNNING' ? 'EssentialContainerExited' : 'TaskFailedToStart', stoppedReason: LOST_TASK_REASON, containers,
+    });
+  }
+
+  if (stopping) {
+    switch (state) {
+      case 'PROVISIONING': return recordAction('DEPROVISIONING', { attachmentStatus: 'DETACHING' });
+      case 'STOPPING':
+        if (!observed?.stopped) return { kind: 'stop-containers', taskId, scope: task.scope, timeouts: stopTimeouts(record) };
+        return recordAction('DEPROVISIONING', { containers: exitPatches(observed, record.task.containers), attachmentStatus: 'DETACHING' });
+      case 'DEPROVISIONING':
+        if (observed?.network !== 'detached') return hostAction('detach-network');
+        return recordAction('STOPPED', { ...finalPatch(record.task.containers), attachmentStatus: 'DELETED' }, true);
+      default: {
+        const next = STOP_STEP[state];
+        return next === undefined ? undefined : recordAction(next, {});
+      }
+    }
+  }
+
+  const seen = observed ?? { network: 'none', started: false, containers: {}, stopped: false, busy: false };
+  if (seen.failure) {
+    const containers: Record<string, ContainerPatch> = seen.failure.container !== undefined ? { [seen.failure.container]: { reason: seen.failure.stoppedReason } } : {};
+    return recordAction(undefined, { ...failure(seen.failure.stoppedReason), containers });
+  }
+  switch (state) {
+    case 'PROVISIONING':
+      return seen.network === 'attached' ? recordAction('PENDING', { attachmentStatus: 'ATTACHED' }) : hostAction('attach-network');
+    case 'PENDING':
+      return recordAction('ACTIVATING', { pullStartedAt: input.now });
+    case 'ACTIVATING':
+      if (!seen.pull) return hostAction('pull');
+      if (!seen.started) return hostAction('start-containers');
+      return recordAction('RUNNING', { pullStoppedAt: seen.pull.pulledAt, containers: runningPatches(seen) });
+    case 'RUNNING':
+      return planExits(task, seen, recordAction);
+    default:
+      return undefined;
+  }
+}
+
+function failure(stoppedReason: string): TaskPatch {
+  return { desiredStatus: 'STOPPED', stopCode: 'TaskFailedToStart', stoppedReason };
+}
+
+/** A RUNNING task: record containers that exited; when an essential one did, the task stops. */
+function planExits(task: RunnerTask, observed: ObservedTask,
+  recordAction: (move: TaskState | undefined, patch: TaskPatch) => TaskAction): TaskAction | undefined {
+  const recorded = new Map((task.record.task.containers ?? []).map((c) => [c.name, c]));
+  const fresh: Record<string, ContainerPatch> = {};
+  let essentialExited = false;
+  for (const definition of containerDefinitions(task.record)) {
+    const name = definition.name ?? '';
+    const exit = observed.containers[name]?.exit;
+    if (!exit) continue;
+    if (isEssential(definition)) essentialExited = true;
+    if (recorded.get(name)?.lastStatus !== 'STOPPED') fresh[name] = exitPatch(exit);
+  }
+  if (Object.keys(fresh).length === 0) return undefined;
+  return recordAction(undefined, essentialExited
+    ? { desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedReason: ESSENTIAL_EXITED, containers: fresh }
+    : { containers: fresh });
+}
+
+function exitPatch(exit: { exitCode: number; oomKilled: boolean }): ContainerPatch {
+  return { lastStatus: 'STOPPED', exitCode: exit.exitCode, ...(exit.oomKilled ? { reason: OOM_REASON } : {}) };
+}
+
+function runningPatches(observed: ObservedTask): Record<string, ContainerPatch> {
+  const patches: Record<string, ContainerPatch> = {};
+  for (const [name, c] of Object.entries(observed.containers)) {
+    patches[name] = { lastStatus: 'RUNNING', runtimeId: c.runtimeId, ...(c.imageDigest !== undefined ? { imageDigest: c.imageDigest } : {}) };
+  }
+  return patches;
+}
+
+/** After stop-containers: every container that ran is STOPPED with its exit code. */
+function exitPatches(observed: ObservedTask, recorded: Container[] | undefined): Record<string, ContainerPatch> {
+  const patches: Record<string, ContainerPatch> = {};
+  for (const [name, c] of Object.entries(observed.containers)) {
+    const already = recorded?.find((r) => r.name === name);
+    if (c.exit && already?.lastStatus !== 'STOPPED') patches[name] = exitPatch(c.exit);
+  }
+  return patches;
+}
+
+/** The STOPPED move: every container not yet STOPPED becomes so (a container that never started has no exit code). */
+function finalPatch(recorded: Container[] | undefined): TaskPatch {
+  const containers: Record<string, ContainerPatch> = {};
+  for (const c of recorded ?? []) if (c.lastStatus !== 'STOPPED' && c.name !== undefined) containers[c.name] = { lastStatus: 'STOPPED' };
+  return { containers };
+}

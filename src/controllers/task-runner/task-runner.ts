@@ -1,0 +1,223 @@
+// The task runner's loop and applier: reads the tasks the store holds, asks the planner for each
+// task's next step, and applies it — record changes each in their own store transaction, host work
+// (attach, pull, start, stop, detach) in the background so the HTTP event loop never waits on it.
+// Where state lives: the store holds what DescribeTasks shows; this class holds, in memory only,
+// what it has done on the host (ObservedTask per task id, the containers and log sinks it started).
+import type { Task } from '@aws-sdk/client-ecs';
+import type { Clock } from '../../platform/clock.ts';
+import type { TaskNetworkHandle } from '../../network/task-network.ts';
+import type { PulledImage } from '../../runtime/images/image-store.ts';
+import { moveTask } from '../../runtime/task-lifecycle.ts';
+import { deleteNetworkInterface } from '../../services/ec2/network-interfaces.ts';
+import { putTaskRecord, type TaskRecord } from '../../services/ecs/task-records.ts';
+import type { Scope, Store, StoreTx } from '../../store/store.ts';
+import { applyTaskPatch } from './patch.ts';
+import { HostWork } from './host-work.ts';
+import { newObservedTask, type ObservedTask, type RunnerTask, type TaskAction } from './model.ts';
+import { planTaskRunner } from './planner.ts';
+import type { RunnerContainer, RunnerHost } from './ports.ts';
+import { taskIdOf } from './task-spec.ts';
+import type { AwslogsSink } from './awslogs.ts';
+
+export interface TaskRunnerOptions {
+  store: Store;
+  clock: Clock;
+  log: (message: string) => void;
+  /** The account/region scopes to look for tasks in. */
+  scopes: () => Promise<Scope[]>;
+  /** The host's runtime; when absent, `unavailable` says why and every task fails to start with it. */
+  host?: RunnerHost;
+  unavailable?: string;
+  /** How often the store is read when nothing nudges the runner. */
+  intervalMs?: number;
+  /** Wait after a host step failed before it is tried again. */
+  retryMs?: number;
+}
+
+/** What the runner holds for a task it runs on this host (besides its ObservedTask). */
+export interface TaskResources {
+  vpcId: string;
+  handle?: TaskNetworkHandle;
+  images: Map<string, PulledImage>;
+  containers: Map<string, RunnerContainer>;
+  sinks: AwslogsSink[];
+}
+
+export class TaskRunner {
+  readonly #options: TaskRunnerOptions;
+  readonly #observed = new Map<string, ObservedTask>();
+  readonly #resources = new Map<string, TaskResources>();
+  readonly #retryAt = new Map<string, number>();
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #work: HostWork | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> | undefined;
+  #again = false;
+  #running = false;
+
+  constructor(options: TaskRunnerOptions) {
+    if (!options.host && options.unavailable === undefined) throw new Error('a TaskRunner needs a host or the reason it has none');
+    this.#options = options;
+    this.#work = options.host ? new HostWork(options.host, options.clock, options.log, () => this.nudge()) : undefined;
+  }
+
+  /** Adopts what the host has of this store's tasks, then plans every `intervalMs` and on nudge(). */
+  async start(): Promise<void> {
+    if (this.#work) await this.#adopt();
+    this.#running = true;
+    this.#timer = setInterval(() => this.nudge(), this.#options.intervalMs ?? 250);
+    this.#timer.unref();
+    this.nudge();
+  }
+
+  /** Plans again soon (after the current pass if one runs). */
+  nudge(): void {
+    if (!this.#running) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    this.#ticking = this.#tick()
+      .catch((error: unknown) => this.#options.log(`task runner: ${describe(error)}`))
+      .finally(() => {
+        this.#ticking = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.nudge();
+        }
+      });
+  }
+
+  /**
+   * Stops planning, waits for host steps in flight, then removes every container and namespace it
+   * started. Records are left as they are: containers do not survive a restart, so the next start
+   * records those tasks STOPPED (planner.ts LOST_TASK_REASON).
+   */
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#ticking;
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    if (!this.#work) return;
+    for (const [taskId, resources] of this.#resources) {
+      await this.#work.teardown(taskId, resources.vpcId, resources).catch((error: unknown) => this.#options.log(`task runner: leaving ${taskId}: ${describe(error)}`));
+    }
+    this.#resources.clear();
+    this.#observed.clear();
+  }
+
+  async #tick(): Promise<void> {
+    const tasks = await this.#readTasks();
+    const now = this.#options.clock.now();
+    const actions = planTaskRunner({
+      tasks, observed: this.#observed, now, ...(this.#options.unavailable !== undefined && !this.#work ? { unavailable: this.#options.unavailable } : {}),
+    });
+    const byId = new Map(tasks.map((task) => [taskIdOf(task.record), task]));
+    for (const action of actions) {
+      if (!this.#running) return;
+      if (action.kind === 'forget') {
+        this.#observed.delete(action.taskId);
+        this.#resources.delete(action.taskId);
+        this.#retryAt.delete(action.taskId);
+      } else if (action.kind === 'record') {
+        await this.#writeRecord(action);
+        this.#again = true;
+      } else {
+        const task = byId.get(action.taskId);
+        if (task) this.#runHostStep(action, task);
+      }
+    }
+  }
+
+  async #readTasks(): Promise<RunnerTask[]> {
+    const scopes = await this.#options.scopes();
+    return this.#options.store.read(async (tx) => {
+      const tasks: RunnerTask[] = [];
+      for (const scope of scopes) {
+        for (const row of await tx.list('ecs.task', scope, { state: 'RUNNING' })) tasks.push({ scope, record: row.body });
+        for (const row of await tx.list('ecs.task', scope, { state: 'STOPPED' })) {
+          if (row.body.task.lastStatus !== 'STOPPED') tasks.push({ scope, record: row.body });
+        }
+      }
+      return tasks;
+    });
+  }
+
+  /** One transaction: skipped when the task moved meanwhile (the next pass plans from the new state). */
+  async #writeRecord(action: Extract<TaskAction, { kind: 'record' }>): Promise<void> {
+    const now = this.#options.clock.now();
+    await this.#options.store.write(async (tx) => {
+      const current = await tx.get('ecs.task', action.scope, action.taskId);
+      if (!current || (current.task.lastStatus ?? 'PROVISIONING') !== action.expect) return;
+      const { task: patched, stopReason } = applyTaskPatch(current, action.patch);
+      const task: Task = action.move ? moveTask(patched, action.move, now) : { ...patched, version: (patched.version ?? 0) + 1 };
+      await putTaskRecord(tx, action.scope, { ...current, task, ...(stopReason ? { stopReason } : {}) });
+      if (action.deleteEni) await deleteEni(tx, action.scope, current.network.networkInterfaceId);
+    });
+    if (action.move) this.#options.log(`task ${action.taskId}: ${action.expect} → ${action.move}`);
+  }
+
+  #runHostStep(action: Exclude<TaskAction, { kind: 'record' | 'forget' }>, task: RunnerTask): void {
+    const work = this.#work;
+    if (!work) return;
+    const retryAt = this.#retryAt.get(action.taskId);
+    if (retryAt !== undefined && this.#options.clock.now().getTime() < retryAt) return;
+    const observed = this.#observed.get(action.taskId) ?? newObservedTask();
+    this.#observed.set(action.taskId, observed);
+    const resources = this.#resources.get(action.taskId) ?? { vpcId: task.record.network.vpcId, images: new Map(), containers: new Map(), sinks: [] };
+    this.#resources.set(action.taskId, resources);
+    observed.busy = true;
+    const step = work.run(action, task, observed, resources)
+      .then(() => { this.#retryAt.delete(action.taskId); })
+      .catch((error: unknown) => {
+        this.#retryAt.set(action.taskId, this.#options.clock.now().getTime() + (this.#options.retryMs ?? 1000));
+        this.#options.log(`task ${action.taskId}: ${action.kind} failed, will retry: ${describe(error)}`);
+      })
+      .finally(() => {
+        observed.busy = false;
+        this.#inFlight.delete(step);
+        this.nudge();
+      });
+    this.#inFlight.add(step);
+  }
+
+  /**
+   * After a restart: nothing this process started exists yet, so every task past PROVISIONING is
+   * planned as lost and its leftovers are cleaned by name. Leftovers of tasks this store records as
+   * STOPPED are removed here; anything else named `bth-` belongs to another Berth and is left alone.
+   */
+  async #adopt(): Promise<void> {
+    const work = this.#work;
+    if (!work) return;
+    const leftovers = await work.leftovers();
+    if (leftovers.size === 0) return;
+    const scopes = await this.#options.scopes();
+    const records = await this.#options.store.read(async (tx) => {
+      const found = new Map<string, TaskRecord>();
+      for (const taskId of leftovers) {
+        for (const scope of scopes) {
+          const record = await tx.get('ecs.task', scope, taskId);
+          if (record) found.set(taskId, record);
+        }
+      }
+      return found;
+    });
+    for (const [taskId, record] of records) {
+      if (record.task.lastStatus !== 'STOPPED') continue;
+      await work.teardown(taskId, record.network.vpcId, { vpcId: record.network.vpcId, images: new Map(), containers: new Map(), sinks: [] });
+      this.#options.log(`task ${taskId}: removed leftovers of a stopped task`);
+    }
+    const foreign = [...leftovers].filter((taskId) => !records.has(taskId));
+    if (foreign.length > 0) this.#options.log(`task runner: leaving ${foreign.length} bth task(s) this store does not know (another Berth's?)`);
+  }
+}
+
+/** The ENI goes with the task (AWS deletes a Fargate task's ENI when it stops); already gone is fine. */
+async function deleteEni(tx: StoreTx, scope: Scope, networkInterfaceId: string): Promise<void> {
+  if (await tx.get('ec2.network-interface', scope, networkInterfaceId)) await deleteNetworkInterface(tx, scope, networkInterfaceId);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
