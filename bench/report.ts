@@ -45,10 +45,11 @@ function figures(cell: Cell | undefined): CellFigures | undefined {
 }
 
 const num = (v: number | undefined, digits: number): string => (v === undefined ? '—' : v.toFixed(digits));
-const ms = (v: number | undefined): string => (v === undefined ? '—' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
-const times = (v: number | undefined): string => (v === undefined ? '—' : `${v.toFixed(2)}×`);
+export const ms = (v: number | undefined): string => (v === undefined ? '—' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
+export const times = (v: number | undefined): string => (v === undefined ? '—' : `${v.toFixed(2)}×`);
 
-function table(head: string[], body: string[][], leftColumns = 1): string {
+/** Columns padded to their widest cell; the first `leftColumns` left-aligned, the rest right-aligned. */
+export function table(head: string[], body: string[][], leftColumns = 1): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => cells
     .map((c, i) => (i < leftColumns ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))

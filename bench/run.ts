@@ -1,5 +1,6 @@
-// `npm run bench`: starts Berth and moto, measures the same ECS calls on both with the AWS SDK at
-// several concurrencies, prints the comparison, stops both servers (also on error and Ctrl-C).
+// `npm run bench`: the API suite starts Berth and moto and measures the same ECS calls on both with
+// the AWS SDK at several concurrencies; the tasks suite (run-task.ts) measures RunTask→RUNNING
+// beside bare runc and docker. Prints each comparison; undoes all it started (also on error and Ctrl-C).
 import { Agent } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -8,20 +9,26 @@ import { parseArgs } from 'node:util';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { BENCH_CALLS, type PreparedCall } from './calls.ts';
+import { Cleanups } from './cleanups.ts';
 import { errorKind, runClosedLoop, type LoadPlan } from './load.ts';
 import { formatReport, hasErrors, type ReportInput, type Role, type Row } from './report.ts';
+import { runTaskSuite } from './run-task.ts';
 import { checkMotoInstall, ServerStartError, startBerthServer, startMotoServer, type BenchServer } from './servers.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MAX_CONCURRENCY = 64;
 
-const USAGE = `usage: npm run bench -- [--duration 5] [--max-requests 50000] [--concurrency 1,16,64] [--servers berth,moto]
+const USAGE = `usage: npm run bench -- [--suite all] [--duration 5] [--max-requests 50000] [--concurrency 1,16,64] [--servers berth,moto]
+  --suite         api (ECS API calls, Berth vs moto), tasks (RunTask→RUNNING, Berth vs runc and docker; root), or all (default)
   --duration      seconds each (call, concurrency, server) runs at most (default 5)
   --max-requests  requests each (call, concurrency, server) runs at most (default 50000)
   --concurrency   comma-separated numbers of concurrent clients, each at most ${MAX_CONCURRENCY} (default 1,16,64)
   --servers       which servers to measure (default berth,moto)`;
 
+type Suite = 'api' | 'tasks';
+
 interface Options {
+  suites: Suite[];
   durationMs: number;
   maxRequests: number;
   concurrencies: number[];
@@ -32,6 +39,7 @@ function readOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
+      suite: { type: 'string', default: 'all' },
       duration: { type: 'string', default: '5' },
       'max-requests': { type: 'string', default: '50000' },
       concurrency: { type: 'string', default: '1,16,64' },
@@ -50,7 +58,9 @@ function readOptions(argv: string[]): Options {
   };
   const servers = new Set(values.servers.split(',').map((s) => s.trim().toLowerCase()));
   for (const s of servers) if (s !== 'berth' && s !== 'moto') throw new RangeError(`--servers takes berth and/or moto, got '${s}'`);
+  if (!['api', 'tasks', 'all'].includes(values.suite)) throw new RangeError(`--suite takes api, tasks or all, got '${values.suite}'`);
   return {
+    suites: values.suite === 'all' ? ['api', 'tasks'] : [values.suite as Suite],
     durationMs: positive('duration', values.duration, 120) * 1000,
     maxRequests: Math.floor(positive('max-requests', values['max-requests'], 1_000_000)),
     concurrencies: values.concurrency.split(',').map((c) => Math.floor(positive('concurrency', c, MAX_CONCURRENCY))),
@@ -132,31 +142,40 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  // Everything started is stopped by PID: on the normal path, on error, on Ctrl-C, and on exit.
-  const started: BenchServer[] = [];
-  const stopAll = async (): Promise<void> => {
-    await Promise.all(started.map((s) => s.stop()));
-  };
-  process.on('exit', () => {
-    for (const s of started) s.killNow();
-  });
+  // Everything started is undone (servers stopped by PID, containers and temp dirs removed): on the
+  // normal path, on error, on Ctrl-C, and on exit.
+  const cleanups = new Cleanups();
+  process.on('exit', () => cleanups.undoAllNow());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      progress(`\nbench: ${signal}: stopping the servers it started (PIDs ${started.map((s) => s.pid).join(', ') || 'none'})`);
-      void stopAll().finally(() => process.exit(130));
+      progress(`\nbench: ${signal}: stopping and removing what it started`);
+      void cleanups.undoAll().finally(() => process.exit(130));
     });
   }
 
+  let code = 0;
+  for (const suite of options.suites) {
+    const suiteCode = suite === 'api' ? await runApiSuite(options, cleanups) : await runTaskSuite({ repoRoot: REPO_ROOT, cleanups, progress });
+    code = Math.max(code, suiteCode);
+  }
+  return code;
+}
+
+/** Berth vs moto on ECS API calls; resolves with the exit code. */
+async function runApiSuite(options: Options, cleanups: Cleanups): Promise<number> {
+  const onStarted = (s: BenchServer): void => {
+    cleanups.add({ what: `stop ${s.name}`, undo: () => s.stop(), undoNow: () => s.killNow() });
+  };
   const targets: Target[] = [];
   try {
     const motoInstall = options.servers.has('moto') ? await checkMotoInstall() : undefined;
     if (options.servers.has('berth')) {
-      const server = await startBerthServer(REPO_ROOT, (s) => started.push(s));
+      const server = await startBerthServer(REPO_ROOT, onStarted);
       targets.push({ role: 'subject', server, ecs: ecsClientFor(server.endpoint) });
       progress(`started Berth ${server.version} at ${server.endpoint} (PID ${server.pid})`);
     }
     if (motoInstall !== undefined) {
-      const server = await startMotoServer(motoInstall, (s) => started.push(s));
+      const server = await startMotoServer(motoInstall, onStarted);
       targets.push({ role: 'baseline', server, ecs: ecsClientFor(server.endpoint) });
       progress(`started moto ${server.version} at ${server.endpoint} (PID ${server.pid})`);
     }
@@ -194,7 +213,7 @@ async function main(): Promise<number> {
     throw error;
   } finally {
     for (const t of targets) t.ecs.destroy();
-    await stopAll();
+    await cleanups.undoAll();
   }
 }
 

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mountPointsUnderNow, runNow } from './host-commands.ts';
 
 export interface BenchServer {
   readonly name: string;
@@ -46,7 +47,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** One started child process: its output tail (for error messages) and its lifecycle, by PID. */
-class ChildServer implements BenchServer {
+export class ChildServer implements BenchServer {
   readonly #child: ChildProcess;
   readonly #cleanup: () => void;
   readonly #isProblem: (line: string) => boolean;
@@ -161,7 +162,7 @@ async function answersHttp(url: string, accept: (response: Response) => Promise<
  * data directory and default settings (BERTH_* variables of the caller are not passed on, so the
  * run does not depend on them). Ready when /_berth/health says ok.
  */
-export async function startBerthServer(repoRoot: string, onStarted: (server: BenchServer) => void): Promise<BenchServer> {
+export async function startBerthServer(repoRoot: string, onStarted: (server: BenchServer) => void, options: BerthServerOptions = {}): Promise<BerthBenchServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-'));
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('BERTH_')));
@@ -169,7 +170,12 @@ export async function startBerthServer(repoRoot: string, onStarted: (server: Ben
     cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const server = new ChildServer('Berth', `http://${HOST}:${port}`, child, {
-    cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
+    cleanup: () => {
+      options.beforeRemove?.(dataDir);
+      // A mount left under the data dir (a container's rootfs) must not be descended into by rm.
+      for (const point of mountPointsUnderNow(dataDir)) runNow('umount', ['-l', point]);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
     isProblem: (line) => line.includes('internal error'),
   });
   onStarted(server);
@@ -179,7 +185,16 @@ export async function startBerthServer(repoRoot: string, onStarted: (server: Ben
     server.version = health.version ?? 'unknown';
     return health.status === 'ok';
   }));
-  return server;
+  return Object.assign(server, { dataDir });
+}
+
+export interface BerthServerOptions {
+  /** Runs after the server exited and before its data dir is removed (synchronous: it also runs at process exit). */
+  beforeRemove?: (dataDir: string) => void;
+}
+
+export interface BerthBenchServer extends BenchServer {
+  readonly dataDir: string;
 }
 
 /** What `python3` needs for `-m moto.server`, checked before starting it. */
