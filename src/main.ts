@@ -55,7 +55,6 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   const startedAt = clock.now();
 
   const store = await openSqliteStore(settings.dataDir, clock);
-  const deps: ServiceDeps = { store, ids, defaultAccountId: settings.defaultAccountId };
   // The registry's address is known once the server listens (port 0 picks one); repositoryUri reads it then.
   let listeningPort = settings.port;
   const registryHostName = ['0.0.0.0', '::', ''].includes(settings.host) ? '127.0.0.1' : settings.host.includes(':') ? `[${settings.host}]` : settings.host;
@@ -63,13 +62,17 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
     defaultAccountId: settings.defaultAccountId, defaultRegion: settings.defaultRegion, endpoint: () => `${registryHostName}:${listeningPort}`,
   };
   const blobs = new BlobStore(join(settings.dataDir, 'registry'));
+  // Built before the services so RunTask and StopTask can wake it (it plans nothing until start()).
+  const runner = await buildTaskRunner({ settings, store, clock, ids, blobs, addressing, log, intervalMs: options.taskRunnerIntervalMs });
+  // setImmediate: the runner's pass starts after the operation's answer is written, not in between its awaits.
+  const taskEvents = { changed: () => void setImmediate(() => runner.runner.nudge()) };
+  const deps: ServiceDeps = { store, ids, defaultAccountId: settings.defaultAccountId, taskEvents };
   const services = [
     createEcsService(deps), createIamService(deps), createStsService(deps), createEc2Service(deps),
     createEcrService(deps, { addressing, blobs }), createLogsService(deps),
   ];
   /** Data-plane endpoints on the same port (the OCI registry behind ECR comes here). */
   const routes: HttpRoute[] = [new RegistryRoute({ store, ids, clock, blobs, addressing, strictAuth: settings.strictAuth })];
-  const runner = await buildTaskRunner({ settings, store, clock, ids, blobs, addressing, log, intervalMs: options.taskRunnerIntervalMs });
   const router = new ServiceRouter(services);
   const authenticator = new Authenticator({
     strict: settings.strictAuth,
@@ -105,7 +108,14 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   listeningPort = address.port;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${address.port}`;
   log(`listening on ${url} (data in ${store.describe().location}, auth ${settings.strictAuth ? 'strict' : 'lenient'})`);
-  await runner.runner.start();
+  try {
+    await runner.runner.start();
+  } catch (error) {
+    // Without this a failed start leaves the port listening and the process never exits.
+    await server.close();
+    await store.close();
+    throw error;
+  }
   return {
     url,
     port: address.port,

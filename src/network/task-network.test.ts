@@ -108,3 +108,29 @@ test('after someone sets ip_forward=1, adoption sees the bridge forwarding and r
   assert.deepEqual(plan.detachTasks, [], 'the task itself is left alone');
   assert.equal(await kernel.readForwarding(bridgeName(VPC)), false);
 });
+
+test('adopt skips a namespace or bridge removed between its listing and its reading (another Berth tearing down)', async () => {
+  const kernel = fakeHost();
+  const network = new TaskNetwork(kernel);
+  const other = spec({
+    taskId: 'fedcba9876543210fedcba9876543210', vpcId: 'vpc-0f0e0d0c0b0a09080', vpcCidrBlocks: ['10.9.0.0/16'], subnetCidr: '10.9.1.0/24',
+    gatewayIp: '10.9.1.1', privateIp: '10.9.1.4', macAddress: '02:11:22:33:44:56',
+  });
+  await network.attachTask(spec());
+  await network.attachTask(other);
+  // adopt lists namespaces and links first, then reads each: the other task and its VPC go in between.
+  const readForwarding = kernel.readForwarding.bind(kernel);
+  kernel.readForwarding = async (link: string) => {
+    if (link === bridgeName(other.vpcId)) {
+      await network.detachTask(other);
+      await network.removeVpc(other.vpcId);
+    }
+    return readForwarding(link);
+  };
+  const observed = await network.adopt();
+  assert.deepEqual(observed.tasks.map((task) => task.taskId), [spec().taskId]);
+  assert.deepEqual(observed.bridges.map((bridge) => bridge.name), [bridgeName(VPC)]);
+  // Anything else that fails still fails.
+  kernel.readForwarding = async () => { throw new Error('sysctl unreadable'); };
+  await assert.rejects(network.adopt(), /sysctl unreadable/);
+});

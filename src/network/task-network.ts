@@ -126,17 +126,42 @@ export class TaskNetwork {
 
   /** Lists every `bth…` bridge, task namespace and veth on the host (see reconcile.ts interpretListing). */
   async adopt(): Promise<ObservedNetwork> {
-    const namespaces = (await this.#kernel.listNamespaces()).filter((name) => name.startsWith('bth-'));
-    const hostLinks = await this.#kernel.listLinks();
+    const listed = (await this.#kernel.listNamespaces()).filter((name) => name.startsWith('bth-'));
+    const links = await this.#kernel.listLinks();
+    const linkGone = async (name: string) => !(await this.#kernel.listLinks()).some((link) => link.name === name);
     const forwarding = new Map<string, boolean>();
-    for (const link of hostLinks) {
-      if (link.kind === 'bridge' && link.name.startsWith('bth-')) forwarding.set(link.name, await this.#kernel.readForwarding(link.name));
+    for (const link of links) {
+      if (link.kind !== 'bridge' || !link.name.startsWith('bth-')) continue;
+      const flag = await this.#unlessGone(() => this.#kernel.readForwarding(link.name), () => linkGone(link.name));
+      if (flag !== undefined) forwarding.set(link.name, flag);
     }
     const inside = new Map<string, { links: LinkState[]; routes: RouteState[] }>();
-    for (const namespace of namespaces) {
-      inside.set(namespace, { links: await this.#kernel.listLinks(namespace), routes: await this.#kernel.listRoutes(namespace) });
+    for (const namespace of listed) {
+      const read = async () => ({ links: await this.#kernel.listLinks(namespace), routes: await this.#kernel.listRoutes(namespace) });
+      const found = await this.#unlessGone(read, async () => !(await this.#kernel.listNamespaces()).includes(namespace));
+      if (found) inside.set(namespace, found);
     }
-    return interpretListing({ namespaces, hostLinks, forwarding, inside });
+    // What went meanwhile is not adopted: host links still there at the end, namespaces that could be read.
+    const still = new Set((await this.#kernel.listLinks()).map((link) => link.name));
+    return interpretListing({
+      namespaces: listed.filter((namespace) => inside.has(namespace)),
+      hostLinks: links.filter((link) => still.has(link.name)),
+      forwarding,
+      inside,
+    });
+  }
+
+  /**
+   * Reads something adopt() listed; undefined when it failed because the thing is gone meanwhile (another
+   * Berth on this host, or this one, removed it between the listing and the read: nothing left to adopt).
+   */
+  async #unlessGone<T>(read: () => Promise<T>, isGone: () => Promise<boolean>): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (error) {
+      if (await isGone()) return undefined;
+      throw error;
+    }
   }
 
   /**

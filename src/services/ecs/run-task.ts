@@ -1,5 +1,6 @@
 // RunTask: records PROVISIONING tasks and their ENIs in one transaction and returns at once; the
-// task runner (src/controllers/task-runner/) moves them on (DESIGN.md rule 1). Never starts anything.
+// task runner (src/controllers/task-runner/) moves them on (DESIGN.md rule 1), woken by taskEvents
+// after the commit. Never starts anything.
 import type { RunTaskRequest, RunTaskResponse, Tag, Task } from '@aws-sdk/client-ecs';
 import type { RequestContext } from '../../aws/context.ts';
 import { hexId } from '../../platform/ids.ts';
@@ -83,9 +84,9 @@ export function runTaskOperation(deps: ServiceDeps) {
     checkRequest(input);
     const count = runTaskCount(input.count);
     const scope = regionalScope(ctx);
-    return deps.store.write(async (tx) => {
+    const { response, created } = await deps.store.write(async (tx) => {
       const again = await replayed(tx, scope, input.clientToken);
-      if (again) return { tasks: again, failures: [] };
+      if (again) return { response: { tasks: again, failures: [] }, created: false };
 
       const cluster = await clusterOrDefault(tx, ctx, input.cluster);
       const definition = await findTaskDefinition(tx, ctx, input.taskDefinition ?? '');
@@ -128,7 +129,10 @@ export function runTaskOperation(deps: ServiceDeps) {
         const body = { clientToken: input.clientToken, taskArns: tasks.map((t) => t.taskArn ?? '') };
         await tx.put('ecs.run-task-token', scope, { id: input.clientToken, body });
       }
-      return { tasks, failures: [] };
+      return { response: { tasks, failures: [] }, created: true };
     });
+    // After the commit: the runner reads the store, so it must not be woken before the tasks are there.
+    if (created) deps.taskEvents?.changed();
+    return response;
   };
 }

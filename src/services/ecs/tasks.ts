@@ -1,6 +1,6 @@
 // ECS tasks: RunTask (run-task.ts), DescribeTasks, ListTasks, StopTask; tasks as a taggable
 // resource; and the cluster counts tasks supply. Operations record intent only: StopTask sets
-// desiredStatus and the task runner stops what runs (DESIGN.md rule 1).
+// desiredStatus and the task runner, woken by taskEvents after the commit, stops what runs (DESIGN.md rule 1).
 import type {
   DescribeTasksRequest,
   DescribeTasksResponse,
@@ -164,15 +164,18 @@ export function taskOperations(deps: ServiceDeps) {
 
     StopTask: async (input: StopTaskRequest, ctx) => {
       const scope = regionalScope(ctx);
-      return deps.store.write(async (tx) => {
+      const { response, changed } = await deps.store.write(async (tx) => {
         const cluster = await existingCluster(tx, ctx, input.cluster);
         const record = await findTask(tx, ctx, cluster, input.task ?? '');
         if (!record) throw new InvalidParameterException(TASK_NOT_FOUND_MESSAGE);
-        if (record.task.desiredStatus === 'STOPPED') return { task: await taskView(tx, scope, record, false) };
+        if (record.task.desiredStatus === 'STOPPED') return { response: { task: await taskView(tx, scope, record, false) }, changed: false };
         const stopped: TaskRecord = { ...record, task: requestStop(record.task, input.reason) };
         await putTaskRecord(tx, scope, stopped);
-        return { task: await taskView(tx, scope, stopped, false) };
+        return { response: { task: await taskView(tx, scope, stopped, false) }, changed: true };
       });
+      // After the commit, so the runner reads desiredStatus STOPPED when it wakes.
+      if (changed) deps.taskEvents?.changed();
+      return response;
     },
   } satisfies ServiceOperations<{
     RunTask: [RunTaskRequest, RunTaskResponse];
