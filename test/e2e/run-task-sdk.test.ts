@@ -20,36 +20,17 @@ import {
 } from '@aws-sdk/client-ecs';
 import { bridgeName } from '../../src/network/names.ts';
 import { Cgroups } from '../../src/runtime/drivers/runc/cgroups.ts';
-import { buildTestImages, busyboxAvailable } from '../images/test-images.ts';
+import { buildTestImages } from '../images/test-images.ts';
 import { rejects } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { RegistryClient, sha } from './registry-client.ts';
+import { taskHostSkipReason, tiniInstalled } from './task-runner-support.ts';
 
-function works(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-async function skipReason(): Promise<string | undefined> {
-  if (process.platform !== 'linux') return 'tasks need Linux';
-  if (process.getuid?.() !== 0) return 'tasks need root (namespaces, runc, overlay mounts)';
-  if (!works('runc', ['--version'])) return 'runc is not installed (apt-get install runc)';
-  if (!works('ip', ['netns', 'list'])) return 'iproute2 is not installed';
-  if (!works('setfattr', ['--version'])) return 'setfattr is not installed (apt-get install attr)';
-  if (!(await busyboxAvailable())) return 'busybox-static is not installed';
-  return undefined;
-}
-
-const reason = await skipReason();
-if (reason && process.env.CI === 'true') throw new Error(`RunTask SDK tests cannot run in CI: ${reason}`);
-if (reason) console.log(`# skipping RunTask SDK tests: ${reason}`);
+const reason = await taskHostSkipReason('RunTask SDK tests');
 
 const ACCOUNT = '123456789012';
-const TINI = works('test', ['-x', '/usr/bin/tini-static']);
+const TINI = tiniInstalled();
 const PUSHED_TAGS = ['httpd', 'loop'] as const;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -15,24 +15,10 @@ import { startBerth } from '../../src/main.ts';
 import { LOST_TASK_REASON } from '../../src/controllers/task-runner/planner.ts';
 import { Cgroups } from '../../src/runtime/drivers/runc/cgroups.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
-import { busyboxAvailable } from '../images/test-images.ts';
-import { createSubnet, pushTestImages, waitForTask, writeTask } from './task-runner-support.ts';
+import { createSubnet, pushTestImages, taskHostSkipReason, waitForTask, writeTask } from './task-runner-support.ts';
 
-function works(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-const reason = process.platform !== 'linux' || process.getuid?.() !== 0 ? 'needs root on Linux'
-  : !works('runc', ['--version']) ? 'runc is not installed'
-    : !works('setfattr', ['--version']) ? 'setfattr is not installed'
-      : !(await busyboxAvailable()) ? 'busybox-static is not installed' : undefined;
-if (reason && process.env.CI === 'true') throw new Error(`task runner restart test cannot run in CI: ${reason}`);
-if (reason) console.log(`# skipping task runner restart test: ${reason}`);
+const reason = await taskHostSkipReason('task runner restart test');
 
 test('a task running when Berth stops is recorded STOPPED after the restart, with nothing left behind', { skip: reason ?? false }, async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'bth-restart-'));

@@ -1,5 +1,6 @@
 // Helpers for the task runner's end-to-end tests: push the busybox test images to Berth's registry,
 // create a VPC and subnet, and write 'ecs.task' records the way RunTask does (task-records.ts).
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
@@ -8,7 +9,7 @@ import { cryptoIds } from '../../src/platform/ids.ts';
 import { createNetworkInterface } from '../../src/services/ec2/network-interfaces.ts';
 import type { TaskRecord } from '../../src/services/ecs/task-records.ts';
 import type { Scope, Store } from '../../src/store/store.ts';
-import { buildTestImages, TEST_IMAGE_TAGS } from '../images/test-images.ts';
+import { buildTestImages, busyboxAvailable, TEST_IMAGE_TAGS } from '../images/test-images.ts';
 import { RegistryClient } from './registry-client.ts';
 
 export const SCOPE: Scope = { account: '123456789012', region: 'us-east-1' };
@@ -100,4 +101,36 @@ export async function waitForTask(store: Store, taskId: string, done: (record: T
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`task ${taskId} did not get there in ${ms} ms; last: ${JSON.stringify(last?.task)}`);
+}
+
+/** true when `command args…` runs and exits 0. */
+export function commandWorks(command: string, args: string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether tini's static binary is there to be PID 1 (exit codes differ with and without it). */
+export function tiniInstalled(): boolean {
+  return commandWorks('test', ['-x', '/usr/bin/tini-static']);
+}
+
+/**
+ * Why real tasks cannot run on this host, or undefined when they can. In CI a missing
+ * prerequisite fails loudly (throws); elsewhere the reason is printed and the caller skips.
+ */
+export async function taskHostSkipReason(subject: string): Promise<string | undefined> {
+  let reason: string | undefined;
+  if (process.platform !== 'linux') reason = 'tasks need Linux';
+  else if (process.getuid?.() !== 0) reason = 'tasks need root (namespaces, runc, overlay mounts)';
+  else if (!commandWorks('runc', ['--version'])) reason = 'runc is not installed (apt-get install runc)';
+  else if (!commandWorks('ip', ['netns', 'list'])) reason = 'iproute2 is not installed';
+  else if (!commandWorks('setfattr', ['--version'])) reason = 'setfattr is not installed (apt-get install attr)';
+  else if (!(await busyboxAvailable())) reason = 'busybox-static is not installed';
+  if (reason && process.env['CI'] === 'true') throw new Error(`${subject} cannot run in CI: ${reason}`);
+  if (reason) console.log(`# skipping ${subject}: ${reason}`);
+  return reason;
 }

@@ -17,34 +17,15 @@ import { bridgeName } from '../../src/network/names.ts';
 import { Cgroups } from '../../src/runtime/drivers/runc/cgroups.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/store.ts';
-import { busyboxAvailable } from '../images/test-images.ts';
 import { startTestServer, type TestServer } from './harness.ts';
-import { createSubnet, pushTestImages, SCOPE, stopTask, waitForTask, writeTask, type TestSubnet } from './task-runner-support.ts';
+import {
+  createSubnet, pushTestImages, SCOPE, stopTask, taskHostSkipReason, tiniInstalled, waitForTask, writeTask, type TestSubnet,
+} from './task-runner-support.ts';
 
-function works(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-async function skipReason(): Promise<string | undefined> {
-  if (process.platform !== 'linux') return 'the task runner needs Linux';
-  if (process.getuid?.() !== 0) return 'the task runner needs root (namespaces, runc, overlay mounts)';
-  if (!works('runc', ['--version'])) return 'runc is not installed (apt-get install runc)';
-  if (!works('ip', ['netns', 'list'])) return 'iproute2 is not installed';
-  if (!works('setfattr', ['--version'])) return 'setfattr is not installed (apt-get install attr)';
-  if (!(await busyboxAvailable())) return 'busybox-static is not installed';
-  return undefined;
-}
+const reason = await taskHostSkipReason('task runner tests');
 
-const reason = await skipReason();
-if (reason && process.env.CI === 'true') throw new Error(`task runner tests cannot run in CI: ${reason}`);
-if (reason) console.log(`# skipping task runner tests: ${reason}`);
-
-const TINI = works('test', ['-x', '/usr/bin/tini-static']);
+const TINI = tiniInstalled();
 const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/runner-images';
 const image = (tag: string) => `${REPO}:${tag}`;
 const terminal = (record: { task: { lastStatus?: string } }) => record.task.lastStatus === 'STOPPED';
