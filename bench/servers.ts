@@ -166,7 +166,7 @@ export async function startBerthServer(repoRoot: string, onStarted: (server: Ben
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-'));
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('BERTH_')));
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'berth.mjs'), 'server', '--host', HOST, '--port', String(port), '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'berth.mjs'), 'server', '--host', HOST, '--port', String(port), '--data-dir', dataDir, '--remote-pulls', 'false'], {
     cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const server = new ChildServer('Berth', `http://${HOST}:${port}`, child, {

@@ -14,6 +14,15 @@ export interface Settings {
   rootSecretAccessKey: string;
   /** Largest request body accepted; larger ones get a 413. */
   maxRequestBytes: number;
+  /** Which container driver runs tasks: runc when it can, else Docker (`auto`), or the one named. */
+  driver: 'auto' | 'runc' | 'docker';
+  /** The Docker Engine the Docker driver talks to (`unix:///path` or `tcp://host:port`). */
+  dockerHost: string;
+  /**
+   * Pull images that are not in Berth's registry (docker.io, public.ecr.aws, ghcr.io…) over the
+   * network. Off, such images stop their task with CannotPullContainerError saying so.
+   */
+  remotePulls: boolean;
 }
 
 export class SettingsError extends Error {
@@ -36,6 +45,10 @@ const boolean = (name: string) => (raw: string): boolean => {
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   throw new SettingsError(`${name} must be true or false, got '${raw}'`);
 };
+const oneOf = <T extends string>(name: string, values: readonly T[]) => (raw: string): T => {
+  if (!(values as readonly string[]).includes(raw)) throw new SettingsError(`${name} must be one of ${values.join(', ')}, got '${raw}'`);
+  return raw as T;
+};
 const text = (name: string, pattern?: RegExp) => (raw: string): string => {
   if (raw === '' || (pattern && !pattern.test(raw))) throw new SettingsError(`${name} is not valid: '${raw}'`);
   return raw;
@@ -51,6 +64,9 @@ const SPECS: Record<keyof Settings, Spec> = {
   rootAccessKeyId: { flag: '--root-access-key-id', env: 'BERTH_ROOT_ACCESS_KEY_ID', parse: text('root access key id') },
   rootSecretAccessKey: { flag: '--root-secret-access-key', env: 'BERTH_ROOT_SECRET_ACCESS_KEY', parse: text('root secret access key') },
   maxRequestBytes: { flag: '--max-request-bytes', env: 'BERTH_MAX_REQUEST_BYTES', parse: integer('max request bytes', 1024, 1024 ** 3) },
+  driver: { flag: '--driver', env: 'BERTH_DRIVER', parse: oneOf('driver', ['auto', 'runc', 'docker'] as const) },
+  dockerHost: { flag: '--docker-host', env: 'BERTH_DOCKER_HOST', parse: text('docker host', /^(unix:\/\/\/.+|tcp:\/\/[^/]+)$/) },
+  remotePulls: { flag: '--remote-pulls', env: 'BERTH_REMOTE_PULLS', parse: boolean('remote pulls') },
 };
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -63,7 +79,13 @@ export const DEFAULT_SETTINGS: Settings = {
   rootAccessKeyId: 'test',
   rootSecretAccessKey: 'test',
   maxRequestBytes: 10 * 1024 * 1024,
+  driver: 'auto',
+  dockerHost: 'unix:///var/run/docker.sock',
+  remotePulls: true,
 };
+
+/** Boolean flags that may stand alone (`--strict-auth` means `--strict-auth true`). */
+const BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['strictAuth', 'remotePulls']);
 
 /** Flags win over environment variables, which win over defaults. Throws SettingsError. */
 export function readSettings(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Settings {
@@ -81,7 +103,7 @@ export function readSettings(argv: readonly string[], env: Readonly<Record<strin
     let raw = inline;
     if (raw === undefined) {
       // A boolean flag alone means true.
-      if (key === 'strictAuth' && (argv[i + 1] === undefined || argv[i + 1]?.startsWith('--'))) raw = 'true';
+      if (BOOLEAN_FLAGS.has(key) && (argv[i + 1] === undefined || argv[i + 1]?.startsWith('--'))) raw = 'true';
       else raw = argv[++i];
     }
     if (raw === undefined) throw new SettingsError(`option ${flag} needs a value`);

@@ -22,7 +22,7 @@ after(() => {
 
 /** Starts `berth server` as a child process and resolves with its URL once it listens. */
 async function spawnBerth(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--data-dir', dataDir, '--remote-pulls', 'false'], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   const url = await new Promise<string>((resolve, reject) => {
     let seen = '';

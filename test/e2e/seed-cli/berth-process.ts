@@ -21,7 +21,7 @@ export class BerthProcess {
 
   /** Resolves once the server prints `listening on http://…`; rejects if it exits or stays silent. */
   static async start(dataDir: string): Promise<BerthProcess> {
-    const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--data-dir', dataDir, '--remote-pulls', 'false'], { stdio: ['ignore', 'ignore', 'pipe'] });
     const log: string[] = [];
     child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString('utf8')));
     try {
