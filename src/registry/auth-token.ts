@@ -21,7 +21,8 @@ declare module '../store/store.ts' {
 
 const KEY_ID = 'ecr-authorization-token';
 
-async function signingKey(store: Store, ids: IdSource): Promise<Buffer> {
+/** The HMAC key both registry passwords and Bearer tokens (bearer-token.ts) are signed with. */
+export async function signingKey(store: Store, ids: IdSource): Promise<Buffer> {
   const existing = await store.read((tx) => tx.get('registry.signing-key', SYSTEM_SCOPE, KEY_ID));
   if (existing) return existing.key;
   return store.write(async (tx) => {
@@ -48,6 +49,11 @@ export async function issueRegistryPassword(store: Store, ids: IdSource, account
 
 /** The account a password was issued for, or undefined when it is forged, malformed or expired. */
 export async function verifyRegistryPassword(store: Store, ids: IdSource, password: string, now: Date): Promise<string | undefined> {
+  return (await registryPasswordClaims(store, ids, password, now))?.account;
+}
+
+/** The account and expiry of a valid password (the token endpoint's tokens never outlive it). */
+export async function registryPasswordClaims(store: Store, ids: IdSource, password: string, now: Date): Promise<{ account: string; expiresAt: Date } | undefined> {
   const [payload, signature, extra] = password.split('.');
   if (payload === undefined || signature === undefined || extra !== undefined) return undefined;
   const expected = Buffer.from(sign(await signingKey(store, ids), payload));
@@ -56,7 +62,7 @@ export async function verifyRegistryPassword(store: Store, ids: IdSource, passwo
   try {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { a?: unknown; e?: unknown };
     if (typeof claims.a !== 'string' || typeof claims.e !== 'number' || claims.e <= now.getTime()) return undefined;
-    return claims.a;
+    return { account: claims.a, expiresAt: new Date(claims.e) };
   } catch {
     return undefined;
   }

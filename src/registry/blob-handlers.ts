@@ -59,7 +59,13 @@ export class BlobHandlers {
       res.end();
       return;
     }
-    await pipeline(this.#deps.blobs.read(digest, range), res);
+    try {
+      await pipeline(this.#deps.blobs.read(digest, range), res);
+    } catch (error) {
+      // A client may stop reading a blob midway (skopeo closes one once it has what it needs): not an error of ours.
+      if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' && res.destroyed) return;
+      throw error;
+    }
   }
 
   async #deleteBlob(res: ServerResponse, digest: string): Promise<void> {

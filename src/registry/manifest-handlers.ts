@@ -5,6 +5,7 @@ import type { Scope, Store } from '../store/store.ts';
 import type { BlobStore } from './blob-store.ts';
 import { digestInvalid, manifestUnknown, RegistryError, unsupported } from './errors.ts';
 import { drain, header, readSmallBody, reply } from './http-util.ts';
+import { applyLifecyclePolicy } from './lifecycle.ts';
 import { DIGEST_PATTERN, INDEX_MEDIA_TYPES, parseManifest, sha256Digest } from './manifests.ts';
 import { deleteImage, deleteTag, getImage, getTag, listTags, putImage, type ImageRecord, type RepositoryRecord } from './records.ts';
 
@@ -58,10 +59,16 @@ export class ManifestHandlers {
     const parsed = parseManifest(bytes, header(req, 'content-type'));
     const present = new Set<string>();
     for (const blob of parsed.blobs) if (await this.#deps.blobs.stat(blob)) present.add(blob);
-    await this.#deps.store.write(async (tx) => putImage(tx, target.scope, {
-      repository: target.repository, manifest: bytes, digest, parsed, tag: byDigest ? undefined : reference,
-      now: this.#deps.now(), blobExists: (d) => present.has(d),
-    }));
+    const now = this.#deps.now();
+    await this.#deps.store.write(async (tx) => {
+      await putImage(tx, target.scope, {
+        repository: target.repository, manifest: bytes, digest, parsed, tag: byDigest ? undefined : reference,
+        now, blobExists: (d) => present.has(d),
+      });
+      // A push by tag ends an image's push (an index's children come by digest first, and expiring
+      // one of them early would fail the index): the repository's lifecycle policy applies now.
+      if (!byDigest) await applyLifecyclePolicy(tx, target.scope, target.repository.repositoryName, now);
+    });
     reply(res, 201, { location: `/v2/${target.repository.repositoryName}/manifests/${digest}`, 'docker-content-digest': digest });
   }
 

@@ -19,6 +19,8 @@ export interface RepositoryRecord {
   kmsKey?: string;
   policyText?: string;
   lifecyclePolicyText?: string;
+  /** When the lifecycle policy was last applied (GetLifecyclePolicy's lastEvaluatedAt). */
+  lifecycleEvaluatedAt?: Date;
   tags: { Key: string; Value: string }[];
 }
 
@@ -150,6 +152,18 @@ export async function deleteImage(tx: StoreTx, scope: Scope, repository: string,
 /** Deletes a repository with all its images and tags. */
 export async function deleteRepositoryContents(tx: StoreTx, scope: Scope, repository: string): Promise<void> {
   for (const image of await listImages(tx, scope, repository)) await deleteImage(tx, scope, repository, image.digest);
+}
+
+/**
+ * Keeps the blobs of an image the runtime pulled from another registry (`key` is
+ * `<host>/<repository>@<digest>`) out of garbage collection: they are the pull cache, which has no
+ * eviction yet.
+ */
+export async function recordCachedImage(tx: StoreTx, key: string, blobs: string[]): Promise<void> {
+  const id = `remote/${key}`;
+  const existing = await tx.get('registry.reference', SYSTEM_SCOPE, id);
+  if (existing && existing.blobs.length === blobs.length && existing.blobs.every((b, i) => b === blobs[i])) return;
+  await tx.put('registry.reference', SYSTEM_SCOPE, { id, body: { blobs } });
 }
 
 /** Every blob some image in some account references. */

@@ -1,19 +1,24 @@
-// The OCI distribution endpoint behind ECR, served under /v2/ on Berth's port: routing, the
-// Basic auth ECR uses (`docker login -u AWS -p <GetAuthorizationToken password>`), repository
-// lookup, and errors in the spec's JSON shape.
+// The OCI distribution endpoint behind ECR, served under /v2/ on Berth's port: routing, auth (the
+// Basic scheme ECR uses, `docker login -u AWS -p <GetAuthorizationToken password>`, and Bearer
+// tokens from /v2/token: request-auth.ts, token-endpoint.ts), repository lookup, and errors in the
+// spec's JSON shape.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../platform/clock.ts';
 import type { IdSource } from '../platform/ids.ts';
 import type { HttpRoute } from '../server/http-route.ts';
 import type { Scope, Store } from '../store/store.ts';
-import { verifyRegistryPassword } from './auth-token.ts';
 import { BlobHandlers } from './blob-handlers.ts';
 import type { BlobStore } from './blob-store.ts';
 import { nameInvalid, nameUnknown, RegistryError, unsupported } from './errors.ts';
-import { registryHost, scopeOfHost, type RegistryAddressing } from './host.ts';
+import { scopeOfHost, type RegistryAddressing } from './host.ts';
 import { drain, header, reply, replyError } from './http-util.ts';
 import { ManifestHandlers, type RepositoryTarget } from './manifest-handlers.ts';
 import { getRepository } from './records.ts';
+import { REPOSITORY_NAME_PATTERN } from './repository-name.ts';
+import { RequestAuth, TOKEN_PATH, type AuthScheme, type Need } from './request-auth.ts';
+import { serveToken } from './token-endpoint.ts';
+
+export { REPOSITORY_NAME_PATTERN } from './repository-name.ts';
 
 export interface RegistryDeps {
   store: Store;
@@ -21,12 +26,11 @@ export interface RegistryDeps {
   clock: Clock;
   blobs: BlobStore;
   addressing: RegistryAddressing;
-  /** Strict: every request needs a Berth-issued password. Lenient: anonymous requests are allowed too. */
+  /** Strict: every request needs a Berth-issued password or token. Lenient: anonymous requests are allowed too. */
   strictAuth: boolean;
+  /** The challenge of a 401: ECR's Basic (the default) or a Bearer one pointing at /v2/token. */
+  authScheme?: AuthScheme;
 }
-
-/** ECR's repository name syntax (CreateRepository's repositoryName pattern), which also fits the distribution spec's. */
-export const REPOSITORY_NAME_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 type Endpoint =
   | { kind: 'base' }
@@ -52,13 +56,34 @@ function endpointOf(path: string): Endpoint | undefined {
   return undefined;
 }
 
+/** What an endpoint does to which repository, for the token scope check (distribution's actions). */
+function needsOf(endpoint: Endpoint | undefined, method: string, url: URL): Need[] {
+  if (!endpoint || endpoint.kind === 'base') return [];
+  const { name } = endpoint;
+  switch (endpoint.kind) {
+    case 'uploads': {
+      const from = url.searchParams.get('from');
+      return [{ name, action: 'push' }, ...(url.searchParams.has('mount') && from !== null ? [{ name: from, action: 'pull' as const }] : [])];
+    }
+    case 'upload': return [{ name, action: 'push' }];
+    case 'blob': case 'manifest':
+      if (method === 'DELETE') return [{ name, action: 'delete' }];
+      return [{ name, action: method === 'PUT' ? 'push' : 'pull' }];
+    case 'tags': return [{ name, action: 'pull' }];
+  }
+}
+
 export class RegistryRoute implements HttpRoute {
   readonly #deps: RegistryDeps;
   readonly #blobHandlers: BlobHandlers;
   readonly #manifestHandlers: ManifestHandlers;
+  readonly #auth: RequestAuth;
+  readonly #authDeps: ConstructorParameters<typeof RequestAuth>[0];
 
   constructor(deps: RegistryDeps) {
     this.#deps = deps;
+    this.#authDeps = { ...deps, authScheme: deps.authScheme ?? 'basic' };
+    this.#auth = new RequestAuth(this.#authDeps);
     this.#blobHandlers = new BlobHandlers(deps);
     this.#manifestHandlers = new ManifestHandlers({ store: deps.store, blobs: deps.blobs, now: () => deps.clock.now() });
   }
@@ -85,8 +110,9 @@ export class RegistryRoute implements HttpRoute {
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://registry');
     const scope = scopeOfHost(header(req, 'host'), this.#deps.addressing);
-    await this.#authenticate(req, scope);
+    if (url.pathname === TOKEN_PATH) return serveToken(req, res, this.#authDeps, scope, url);
     const endpoint = endpointOf(url.pathname);
+    await this.#auth.authorize(req, scope, needsOf(endpoint, req.method ?? 'GET', url));
     if (!endpoint) {
       await drain(req);
       throw new RegistryError('UNSUPPORTED', 404, 'the registry has no such endpoint', { path: url.pathname });
@@ -123,37 +149,5 @@ export class RegistryRoute implements HttpRoute {
       throw nameUnknown(name, scope.account);
     }
     return { scope, repository };
-  }
-
-  /**
-   * ECR's scheme: HTTP Basic with user `AWS` and the GetAuthorizationToken password, which must
-   * name the account of the registry host. A 401 carries ECR's challenge,
-   * `Basic realm="https://<registry host>/",service="ecr.amazonaws.com"` (here with http).
-   */
-  async #authenticate(req: IncomingMessage, scope: Scope): Promise<void> {
-    const authorization = header(req, 'authorization');
-    const challenge = () => ({
-      'www-authenticate': `Basic realm="http://${registryHost(scope, this.#deps.addressing)}/",service="ecr.amazonaws.com"`,
-    });
-    const unauthorized = async (message: string) => {
-      await drain(req);
-      return new RegistryError('UNAUTHORIZED', 401, message, undefined, challenge());
-    };
-    if (authorization === undefined || authorization === '') {
-      if (this.#deps.strictAuth) throw await unauthorized('authentication required');
-      return;
-    }
-    const basic = /^Basic\s+(\S+)$/i.exec(authorization);
-    if (!basic?.[1]) throw await unauthorized('only Basic authentication with a GetAuthorizationToken password is supported');
-    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    const user = decoded.slice(0, colon);
-    const password = decoded.slice(colon + 1);
-    const account = colon > 0 && user === 'AWS'
-      ? await verifyRegistryPassword(this.#deps.store, this.#deps.ids, password, this.#deps.clock.now())
-      : undefined;
-    // Not verified: ECR's exact texts for a bad or expired token.
-    if (account === undefined) throw await unauthorized('the user name must be AWS and the password a valid, unexpired GetAuthorizationToken password');
-    if (account !== scope.account) throw await unauthorized(`the password was issued for account ${account}, not the registry ${scope.account}`);
   }
 }

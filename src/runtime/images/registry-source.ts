@@ -1,14 +1,21 @@
-// Images from Berth's own registry: an ECR reference (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`
+// Where a task's image comes from. An ECR reference (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`
 // or `@sha256:…`, or the `.localhost` form) or the registry's own address (`127.0.0.1:<port>/<repo>`)
 // resolves through the registry's records (src/registry/records.ts) to a manifest kept in the store,
-// and its blobs are read straight from the BlobStore on disk: no HTTP, no copy.
+// and its blobs are read straight from the BlobStore on disk: no HTTP, no copy. Any other reference
+// is pulled from the registry it names (remote-registry.ts), when remote pulls are on.
 import { Readable } from 'node:stream';
+import { systemClock, type Clock } from '../../platform/clock.ts';
+import { cryptoIds, type IdSource } from '../../platform/ids.ts';
 import type { BlobStore } from '../../registry/blob-store.ts';
 import { scopeOfHost, type RegistryAddressing } from '../../registry/host.ts';
-import { getImage, getTag } from '../../registry/records.ts';
+import { getImage, getTag, recordCachedImage } from '../../registry/records.ts';
 import type { Scope, Store } from '../../store/store.ts';
+import { InvalidReferenceError, parseImageReference, type ImageReference } from './image-reference.ts';
 import type { ImageStore, PulledImage } from './image-store.ts';
 import { assertDigest, ImageNotFoundError, type BlobSource, type Descriptor } from './oci.ts';
+import { hostPlatform } from './platform.ts';
+import { RegistryAuthorizer } from './registry-auth.ts';
+import { DEFAULT_REMOTE_TIMEOUTS, RemoteBlobSource, type RemoteRegistryDeps, type RemoteTimeouts } from './remote-registry.ts';
 
 /** ECS's image pull failure, message in containerd's words through the ECS agent (ecs-behaviour.md §1). */
 export class CannotPullContainerError extends Error {
@@ -19,40 +26,7 @@ export class CannotPullContainerError extends Error {
   }
 }
 
-export interface ImageReference {
-  /** The registry host as written (`docker.io` when the reference names none). */
-  host: string;
-  repository: string;
-  /** A tag or a `sha256:` digest (`latest` when the reference names neither). */
-  reference: string;
-  /** The fully qualified form containerd reports (`docker.io/library/httpd:2.4`). */
-  canonical: string;
-}
-
-/** Splits an image reference the way Docker does: a first component with `.` or `:` (or `localhost`) is a host. */
-export function parseImageReference(image: string): ImageReference {
-  let rest = image;
-  let reference = 'latest';
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    reference = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  } else {
-    const colon = rest.lastIndexOf(':');
-    if (colon > rest.lastIndexOf('/')) {
-      reference = rest.slice(colon + 1);
-      rest = rest.slice(0, colon);
-    }
-  }
-  const slash = rest.indexOf('/');
-  const first = slash >= 0 ? rest.slice(0, slash) : '';
-  const hasHost = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const host = hasHost ? first : 'docker.io';
-  let repository = hasHost ? rest.slice(slash + 1) : rest;
-  if (host === 'docker.io' && !repository.includes('/')) repository = `library/${repository}`;
-  const separator = reference.startsWith('sha256:') ? '@' : ':';
-  return { host, repository, reference, canonical: `${host}/${repository}${separator}${reference}` };
-}
+export { parseImageReference, type ImageReference } from './image-reference.ts';
 
 const ECR_HOST = /^\d{12}\.dkr\.ecr\.[a-z]{2}(?:-[a-z]+)+-\d\.(?:amazonaws\.com|localhost)(?::\d+)?$/;
 
@@ -60,7 +34,7 @@ const ECR_HOST = /^\d{12}\.dkr\.ecr\.[a-z]{2}(?:-[a-z]+)+-\d\.(?:amazonaws\.com|
 export function registryLocation(image: ImageReference, addressing: RegistryAddressing): { scope: Scope; repository: string } | undefined {
   const host = image.host.toLowerCase();
   const port = addressing.endpoint().slice(addressing.endpoint().lastIndexOf(':') + 1);
-  const own = [addressing.endpoint(), `localhost:${port}`, `127.0.0.1:${port}`];
+  const own = [addressing.endpoint(), `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`];
   if (!ECR_HOST.test(host) && !own.includes(host)) return undefined;
   return { scope: scopeOfHost(host, addressing), repository: image.repository };
 }
@@ -103,36 +77,77 @@ export class RegistryBlobSource implements BlobSource {
   }
 }
 
+export interface RegistryImagesOptions {
+  store: Store;
+  blobs: BlobStore;
+  images: ImageStore;
+  addressing: RegistryAddressing;
+  /**
+   * settings.remotePulls: pull references to other registries over the network. Off — the default
+   * here, so that nothing reaches the network unless main.ts says so — they fail with
+   * CannotPullContainerError saying remote pulls are disabled.
+   */
+  remotePulls?: boolean;
+  ids?: IdSource;
+  clock?: Clock;
+  remoteTimeouts?: Partial<RemoteTimeouts>;
+}
+
 /**
- * The task runner's image source: pulls references to Berth's registry into the ImageStore.
- * Rejects with CannotPullContainerError for anything else — Berth does not reach other registries
- * yet (src/runtime/LIMITATIONS.md) — and for an image the registry does not have.
+ * The task runner's image source: pulls a task definition's image into the ImageStore — from Berth's
+ * registry when the reference names it, else from the registry it names over the network (when
+ * remote pulls are on). Rejects with CannotPullContainerError, in ECS's words, when it cannot.
  */
 export class RegistryImages {
   readonly #store: Store;
   readonly #blobs: BlobStore;
   readonly #images: ImageStore;
   readonly #addressing: RegistryAddressing;
+  readonly #remotePulls: boolean;
+  /** What every remote source shares: ids, timeouts, tokens, downloads in flight. */
+  readonly #remote: RemoteRegistryDeps;
 
-  constructor(options: { store: Store; blobs: BlobStore; images: ImageStore; addressing: RegistryAddressing }) {
+  constructor(options: RegistryImagesOptions) {
     this.#store = options.store;
     this.#blobs = options.blobs;
     this.#images = options.images;
     this.#addressing = options.addressing;
+    this.#remotePulls = options.remotePulls ?? false;
+    const timeouts = { ...DEFAULT_REMOTE_TIMEOUTS, ...options.remoteTimeouts };
+    // A token response is small: its deadline is the header bound plus a second.
+    const http = { headersTimeoutMs: timeouts.headersMs, idleTimeoutMs: timeouts.idleMs, totalTimeoutMs: timeouts.headersMs + 1000 };
+    this.#remote = {
+      blobs: options.blobs, ids: options.ids ?? cryptoIds, timeouts, platform: hostPlatform(), downloads: new Map(),
+      authorizer: new RegistryAuthorizer({ clock: options.clock ?? systemClock, http }),
+    };
   }
 
   async pull(image: string): Promise<PulledImage> {
-    const ref = parseImageReference(image);
-    const location = registryLocation(ref, this.#addressing);
-    if (!location) {
-      throw new CannotPullContainerError(ref.canonical, `Berth pulls images only from its own registry; ${ref.host} cannot be reached from this host`);
-    }
-    const source = new RegistryBlobSource(this.#store, this.#blobs, location.scope, location.repository);
+    let ref: ImageReference;
     try {
-      return await this.#images.pull(source, ref.reference);
+      ref = parseImageReference(image);
+    } catch (error) {
+      if (error instanceof InvalidReferenceError) throw new CannotPullContainerError(image, error.message);
+      throw error;
+    }
+    const location = registryLocation(ref, this.#addressing);
+    if (!location && !this.#remotePulls) {
+      throw new CannotPullContainerError(ref.canonical, `remote pulls are disabled on this Berth (--remote-pulls false): only images in Berth's own registry can run, and ${ref.host} is another registry`);
+    }
+    try {
+      if (location) return await this.#images.pull(new RegistryBlobSource(this.#store, this.#blobs, location.scope, location.repository), ref.reference);
+      return await this.#pullRemote(ref);
     } catch (error) {
       const detail = error instanceof ImageNotFoundError ? `${ref.canonical}: not found` : error instanceof Error ? error.message : String(error);
       throw new CannotPullContainerError(ref.canonical, detail);
     }
+  }
+
+  /** Pulls from another registry, then keeps the image's blobs out of garbage collection: they are the pull cache. */
+  async #pullRemote(ref: ImageReference): Promise<PulledImage> {
+    const source = new RemoteBlobSource(ref, this.#remote);
+    const pulled = await this.#images.pull(source, ref.reference);
+    await this.#store.write((tx) => recordCachedImage(tx, `${ref.host}/${ref.repository}@${pulled.manifestDigest}`, source.digests()));
+    return pulled;
   }
 }

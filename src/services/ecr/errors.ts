@@ -50,6 +50,14 @@ export class LifecyclePolicyNotFoundException extends EcrError {
   }
 }
 
+export class LifecyclePolicyPreviewNotFoundException extends EcrError {
+  constructor(name: string, registryId: string) {
+    // Not verified: Berth's text, in the style of LifecyclePolicyNotFoundException's.
+    super('LifecyclePolicyPreviewNotFoundException',
+      `Lifecycle policy preview does not exist for the repository with name '${name}' in the registry with id '${registryId}'`);
+  }
+}
+
 export class ImageAlreadyExistsException extends EcrError {
   constructor(digest: string, tag: string, name: string, registryId: string) {
     super('ImageAlreadyExistsException',

@@ -7,6 +7,7 @@ import type {
 } from '@aws-sdk/client-ecr';
 import type { ServiceOperations } from '../../aws/service.ts';
 import { RegistryError } from '../../registry/errors.ts';
+import { applyLifecyclePolicy } from '../../registry/lifecycle.ts';
 import { parseManifest, sha256Digest } from '../../registry/manifests.ts';
 import {
   deleteImage, deleteTag, getImage, getTag, listImages, putImage, tagsByDigest, type ImageRecord,
@@ -180,6 +181,8 @@ export function imageOperations(deps: EcrDeps) {
           if (error instanceof RegistryError && error.code === 'MANIFEST_BLOB_UNKNOWN') throw new LayersNotFoundException(String((error.detail as { digest?: string }).digest));
           throw error;
         }
+        // As for a push by tag through /v2/ (manifest-handlers.ts): the lifecycle policy applies now.
+        if (tag !== undefined) await applyLifecyclePolicy(tx, scope, repo.repositoryName, ctx.now);
         return {
           image: {
             registryId: scope.account, repositoryName: repo.repositoryName,

@@ -7,10 +7,13 @@ import { authorizationOperations } from './authorization.ts';
 import type { EcrRegistryDeps } from './context.ts';
 import { InvalidParameterException } from './errors.ts';
 import { imageOperations } from './images.ts';
+import { lifecycleOperations } from './lifecycle.ts';
 import { repositoryOperations } from './repositories.ts';
 import { tagOperations } from './tags.ts';
 
 export type { EcrRegistryDeps } from './context.ts';
+/** For the periodic controller: applies every repository's lifecycle policy (all accounts and regions). */
+export { applyLifecyclePolicies } from '../../registry/lifecycle.ts';
 
 export function createEcrService(deps: ServiceDeps, registry: EcrRegistryDeps): AwsService {
   const ecr = { ...deps, ...registry };
@@ -22,6 +25,7 @@ export function createEcrService(deps: ServiceDeps, registry: EcrRegistryDeps): 
       ...imageOperations(ecr),
       ...authorizationOperations(ecr),
       ...tagOperations(ecr),
+      ...lifecycleOperations(ecr),
     },
     // ECR reports input that breaks the model as InvalidParameterException (awsJson1_1, 400).
     validationError: (message) => new InvalidParameterException(message),

@@ -1,12 +1,11 @@
 // ECR repositories: CreateRepository, DescribeRepositories, DeleteRepository, PutImageTagMutability,
-// PutImageScanningConfiguration, Set/Get/DeleteRepositoryPolicy, Put/Get/DeleteLifecyclePolicy.
+// PutImageScanningConfiguration, Set/Get/DeleteRepositoryPolicy (lifecycle policies: lifecycle.ts).
 import type {
-  CreateRepositoryRequest, CreateRepositoryResponse, DeleteLifecyclePolicyRequest, DeleteLifecyclePolicyResponse,
-  DeleteRepositoryPolicyRequest, DeleteRepositoryPolicyResponse, DeleteRepositoryRequest, DeleteRepositoryResponse,
-  DescribeRepositoriesRequest, DescribeRepositoriesResponse, GetLifecyclePolicyRequest, GetLifecyclePolicyResponse,
+  CreateRepositoryRequest, CreateRepositoryResponse, DeleteRepositoryPolicyRequest, DeleteRepositoryPolicyResponse,
+  DeleteRepositoryRequest, DeleteRepositoryResponse, DescribeRepositoriesRequest, DescribeRepositoriesResponse,
   GetRepositoryPolicyRequest, GetRepositoryPolicyResponse, PutImageScanningConfigurationRequest,
   PutImageScanningConfigurationResponse, PutImageTagMutabilityRequest, PutImageTagMutabilityResponse,
-  PutLifecyclePolicyRequest, PutLifecyclePolicyResponse, Repository, SetRepositoryPolicyRequest, SetRepositoryPolicyResponse,
+  Repository, SetRepositoryPolicyRequest, SetRepositoryPolicyResponse,
 } from '@aws-sdk/client-ecr';
 import type { ServiceOperations } from '../../aws/service.ts';
 import { deleteRepositoryContents, listImages, type RepositoryRecord } from '../../registry/records.ts';
@@ -14,9 +13,9 @@ import type { Scope, StoreTx } from '../../store/store.ts';
 import { pageOf } from '../common/pagination.ts';
 import { ecrScope, repositoryOf, repositoryView, type EcrDeps } from './context.ts';
 import {
-  InvalidParameterException, LifecyclePolicyNotFoundException, RepositoryAlreadyExistsException, RepositoryNotEmptyException,
-  RepositoryPolicyNotFoundException,
+  InvalidParameterException, RepositoryAlreadyExistsException, RepositoryNotEmptyException, RepositoryPolicyNotFoundException,
 } from './errors.ts';
+import { forgetLifecycle } from './lifecycle.ts';
 import { validateNewTags } from './tags.ts';
 
 /** DescribeRepositories' page size without maxResults (API reference: "returns up to 100 results"). */
@@ -93,6 +92,7 @@ export function repositoryOperations(deps: EcrDeps) {
         const images = await listImages(tx, scope, found.repositoryName);
         if (images.length > 0 && input.force !== true) throw new RepositoryNotEmptyException(found.repositoryName, scope.account);
         await deleteRepositoryContents(tx, scope, found.repositoryName);
+        await forgetLifecycle(tx, scope, found.repositoryName);
         await tx.delete('ecr.repository', scope, found.repositoryName);
         return found;
       });
@@ -139,31 +139,6 @@ export function repositoryOperations(deps: EcrDeps) {
       return { registryId: scope.account, repositoryName: input.repositoryName, policyText };
     },
 
-    PutLifecyclePolicy: async (input: PutLifecyclePolicyRequest, ctx) => {
-      const scope = ecrScope(ctx, input.registryId);
-      const text = input.lifecyclePolicyText ?? '';
-      checkJson(text, 'lifecyclePolicyText');
-      await deps.store.write(async (tx) => update(tx, scope, { ...(await repositoryOf(tx, scope, input.repositoryName)), lifecyclePolicyText: text }));
-      return { registryId: scope.account, repositoryName: input.repositoryName, lifecyclePolicyText: text };
-    },
-
-    GetLifecyclePolicy: async (input: GetLifecyclePolicyRequest, ctx) => {
-      const scope = ecrScope(ctx, input.registryId);
-      const record = await deps.store.read((tx) => repositoryOf(tx, scope, input.repositoryName));
-      if (record.lifecyclePolicyText === undefined) throw new LifecyclePolicyNotFoundException(record.repositoryName, scope.account);
-      return { registryId: scope.account, repositoryName: record.repositoryName, lifecyclePolicyText: record.lifecyclePolicyText };
-    },
-
-    DeleteLifecyclePolicy: async (input: DeleteLifecyclePolicyRequest, ctx) => {
-      const scope = ecrScope(ctx, input.registryId);
-      const text = await deps.store.write(async (tx) => {
-        const { lifecyclePolicyText, ...rest } = await repositoryOf(tx, scope, input.repositoryName);
-        if (lifecyclePolicyText === undefined) throw new LifecyclePolicyNotFoundException(rest.repositoryName, scope.account);
-        await update(tx, scope, rest);
-        return lifecyclePolicyText;
-      });
-      return { registryId: scope.account, repositoryName: input.repositoryName, lifecyclePolicyText: text };
-    },
   } satisfies ServiceOperations<{
     CreateRepository: [CreateRepositoryRequest, CreateRepositoryResponse];
     DescribeRepositories: [DescribeRepositoriesRequest, DescribeRepositoriesResponse];
@@ -173,8 +148,5 @@ export function repositoryOperations(deps: EcrDeps) {
     SetRepositoryPolicy: [SetRepositoryPolicyRequest, SetRepositoryPolicyResponse];
     GetRepositoryPolicy: [GetRepositoryPolicyRequest, GetRepositoryPolicyResponse];
     DeleteRepositoryPolicy: [DeleteRepositoryPolicyRequest, DeleteRepositoryPolicyResponse];
-    PutLifecyclePolicy: [PutLifecyclePolicyRequest, PutLifecyclePolicyResponse];
-    GetLifecyclePolicy: [GetLifecyclePolicyRequest, GetLifecyclePolicyResponse];
-    DeleteLifecyclePolicy: [DeleteLifecyclePolicyRequest, DeleteLifecyclePolicyResponse];
   }>;
 }
