@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Task } from '@aws-sdk/client-ecs';
-import { expiredStoppedTasks, STOPPED_TASK_RETENTION_MS } from './task-retention.ts';
+import { expiredStoppedTasks, STOPPED_TASK_RETENTION_MS, stoppedTaskExpired } from './task-retention.ts';
 
 const now = new Date('2025-06-01T12:00:00Z');
 const ago = (ms: number): Date => new Date(now.getTime() - ms);
@@ -24,4 +24,14 @@ test('tasks not yet STOPPED, or without stoppedAt, are kept however old', () => 
 test('stoppedAt read back from JSON as a string still counts', () => {
   const task = { taskArn: 'json', lastStatus: 'STOPPED', stoppedAt: ago(2 * STOPPED_TASK_RETENTION_MS).toISOString() } as unknown as Task;
   assert.equal(expiredStoppedTasks([record(task)], now).length, 1);
+});
+
+test('stoppedTaskExpired answers for one task what expiredStoppedTasks answers for a list', () => {
+  const tasks: Task[] = [
+    { lastStatus: 'STOPPED', stoppedAt: ago(STOPPED_TASK_RETENTION_MS + 1) },
+    { lastStatus: 'STOPPED', stoppedAt: ago(STOPPED_TASK_RETENTION_MS) },
+    { lastStatus: 'STOPPING', stoppedAt: ago(2 * STOPPED_TASK_RETENTION_MS) },
+  ];
+  assert.deepEqual(tasks.map((task) => stoppedTaskExpired(task, now)), [true, false, false]);
+  assert.deepEqual(expiredStoppedTasks(tasks.map(record), now).map((r) => r.task), tasks.filter((task) => stoppedTaskExpired(task, now)));
 });

@@ -12,6 +12,7 @@ import { regionalScope } from '../common/scope.ts';
 import { GROUP_EXISTS, INVALID_NEXT_TOKEN, InvalidParameterException, ResourceAlreadyExistsException, ValidationException } from './errors.ts';
 import { groupArn, groupNameFromArn, logGroupArn, newGroup, putGroup, requireGroup, type LogGroupRecord } from './records.ts';
 import { assertRetentionDays, expireGroupEvents } from './retention.ts';
+import { recordRetentionScope } from './retention-scopes.ts';
 import { validateTags } from './tags.ts';
 
 /** DescribeLogGroups' default and largest page ("The default is up to 50 items"; the model's DescribeLimit). */
@@ -94,6 +95,7 @@ export function logGroupOperations(deps: ServiceDeps) {
       await deps.store.write(async (tx) => {
         const group = { ...(await requireGroup(tx, scope, input.logGroupName ?? '')), retentionInDays: days };
         await putGroup(tx, scope, group);
+        await recordRetentionScope(tx, scope);
         // AWS deletes expired events within 72 hours; Berth deletes them at once.
         await expireGroupEvents(tx, scope, group, ctx.now);
       });
