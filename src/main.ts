@@ -12,7 +12,7 @@ import type { HttpRoute } from './server/http-route.ts';
 import { HttpServer } from './server/http-server.ts';
 import type { ServiceDeps } from './services/common/deps.ts';
 import { createEc2Service } from './services/ec2/index.ts';
-import { createEcrService } from './services/ecr/index.ts';
+import { applyLifecyclePolicies, createEcrService } from './services/ecr/index.ts';
 import { BlobStore } from './registry/blob-store.ts';
 import type { RegistryAddressing } from './registry/host.ts';
 import { RegistryRoute } from './registry/registry-route.ts';
@@ -23,13 +23,15 @@ import { StoreCredentialLookup } from './services/iam/issued-credentials.ts';
 import { createStsService } from './services/sts/index.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
+import { createHousekeeping } from './controllers/housekeeping/index.ts';
 import { TaskRunner, taskScopes } from './controllers/task-runner/index.ts';
 import { TaskNetwork } from './network/task-network.ts';
 import { IpRouteKernel } from './platform/netlink.ts';
 import { NodeProcessRunner, type ProcessRunner } from './platform/processes.ts';
 import { Cgroups } from './runtime/drivers/runc/cgroups.ts';
+import type { TaskContainerDriver } from './runtime/drivers/driver.ts';
 import { RuncDriver } from './runtime/drivers/runc/runc-driver.ts';
-import { RuncTaskContainers } from './runtime/drivers/runc/runc-task-containers.ts';
+import { createDockerDriver, dockerUnavailable } from './runtime/drivers/docker/index.ts';
 import { ImageStore } from './runtime/images/image-store.ts';
 import { RegistryImages } from './runtime/images/registry-source.ts';
 import { appendLogEvents, ensureLogStream } from './services/logs/index.ts';
@@ -37,7 +39,11 @@ import { appendLogEvents, ensureLogStream } from './services/logs/index.ts';
 export interface RunningBerth {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  /**
+   * Stops serving. Running tasks keep running and the next start re-attaches them; with `removeTasks`
+   * their containers and networks are removed instead (tests).
+   */
+  stop(options?: { removeTasks?: boolean }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -116,12 +122,19 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
     await store.close();
     throw error;
   }
+  // After the runner's first pass over what a previous Berth left, so no record goes before its leftovers do.
+  const housekeeping = createHousekeeping({
+    store, clock, log, blobs, defaultScope: { account: settings.defaultAccountId, region: settings.defaultRegion },
+    extraChores: [{ name: 'ecr-lifecycle-policies', intervalMs: 10 * 60_000, run: async (now) => (await applyLifecyclePolicies(store, now)).expired }],
+  });
+  housekeeping.start();
   return {
     url,
     port: address.port,
-    async stop() {
+    async stop(stopOptions = {}) {
       await server.close();
-      await runner.runner.stop();
+      await housekeeping.stop();
+      await runner.runner.stop(stopOptions);
       await store.close();
     },
   };
@@ -141,35 +154,60 @@ interface TaskRunnerParts {
 }
 
 /**
- * The task runner over the runc driver, task networking, the image store (layers under
- * `<dataDir>/runtime`) and Berth's own registry. Where runc cannot run, a runner without a host:
- * tasks then stop at once with a ResourceInitializationError saying why, rather than hang.
+ * The task runner over a container driver and its task network, with images from Berth's own registry.
+ * settings.driver picks the driver: `runc` (the image store's layers under `<dataDir>/runtime`, a network
+ * namespace per task), `docker` (the Docker Engine at settings.dockerHost: it keeps the images, a network
+ * per VPC, a sandbox container per task), or `auto`: runc when it can run here, else Docker when its engine
+ * answers. Without a usable driver, a runner without a host: tasks then stop at once with a
+ * ResourceInitializationError saying why, rather than hang.
  */
 async function buildTaskRunner(parts: TaskRunnerParts): Promise<{ runner: TaskRunner; health: { driver: string; reason?: string } }> {
   const { settings, store, clock, ids, log } = parts;
   const processes = new NodeProcessRunner();
   const scopes = () => taskScopes(store, { account: settings.defaultAccountId, region: settings.defaultRegion });
   const common = { store, clock, log, scopes, ...(parts.intervalMs !== undefined ? { intervalMs: parts.intervalMs } : {}) };
-  const unavailable = await runcUnavailable(processes);
-  if (unavailable !== undefined) {
-    log(`task runner: containers cannot run on this host (${unavailable}); tasks will stop with ResourceInitializationError`);
-    return { runner: new TaskRunner({ ...common, unavailable: `the runc driver cannot run on this host: ${unavailable}` }), health: { driver: 'none', reason: unavailable } };
-  }
-  const images = new ImageStore({ dataDir: settings.dataDir, processes, ids });
-  // Debian's tini package: the init for initProcessEnabled (without it such containers fail to start).
-  const initPath = existsSync(TINI_STATIC) ? TINI_STATIC : undefined;
-  const driver = new RuncDriver({ dataDir: settings.dataDir, processes, images, cgroups: new Cgroups(), initPath });
-  const host = {
-    network: new TaskNetwork(new IpRouteKernel()),
-    images: new RegistryImages({ store, blobs: parts.blobs, images, addressing: parts.addressing }),
-    containers: new RuncTaskContainers({ dataDir: settings.dataDir, driver, images, processes }),
-    logs: {
-      ensureStream: (target: Parameters<typeof ensureLogStream>[1]) => ensureLogStream(store, target, clock.now()),
-      append: (target: Parameters<typeof appendLogEvents>[1], events: Parameters<typeof appendLogEvents>[2]) => appendLogEvents(store, target, events, clock.now()),
-    },
+  const logs = {
+    ensureStream: (target: Parameters<typeof ensureLogStream>[1]) => ensureLogStream(store, target, clock.now()),
+    append: (target: Parameters<typeof appendLogEvents>[1], events: Parameters<typeof appendLogEvents>[2]) => appendLogEvents(store, target, events, clock.now()),
   };
-  log(`task runner: running tasks with the runc driver (layers under ${join(settings.dataDir, 'runtime')})`);
-  return { runner: new TaskRunner({ ...common, host }), health: { driver: 'runc' } };
+  const without = (reason: string) => {
+    log(`task runner: containers cannot run on this host (${reason}); tasks will stop with ResourceInitializationError`);
+    return { runner: new TaskRunner({ ...common, unavailable: reason }), health: { driver: 'none', reason } };
+  };
+  const runcWhyNot = settings.driver === 'docker' ? undefined : await runcUnavailable(processes);
+  if (settings.driver === 'runc' || (settings.driver === 'auto' && runcWhyNot === undefined)) {
+    if (runcWhyNot !== undefined) return without(`the runc driver cannot run on this host: ${runcWhyNot}`);
+    const images = new ImageStore({ dataDir: settings.dataDir, processes, ids });
+    // Debian's tini package: the init for initProcessEnabled (without it such containers fail to start).
+    const initPath = existsSync(TINI_STATIC) ? TINI_STATIC : undefined;
+    const driver: TaskContainerDriver = new RuncDriver({ dataDir: settings.dataDir, processes, images, cgroups: new Cgroups(), initPath });
+    const host = {
+      network: new TaskNetwork(new IpRouteKernel()),
+      images: new RegistryImages({ store, blobs: parts.blobs, images, addressing: parts.addressing, remotePulls: settings.remotePulls, ids, clock }),
+      containers: driver,
+      logs,
+    };
+    log(`task runner: running tasks with the runc driver (layers under ${join(settings.dataDir, 'runtime')})`);
+    return { runner: new TaskRunner({ ...common, host }), health: { driver: 'runc' } };
+  }
+  const dockerWhyNot = await dockerUnavailable(settings.dockerHost);
+  const neither = (why: string) => settings.driver === 'docker'
+    ? `the Docker driver cannot run: ${why}`
+    : `the runc driver cannot run on this host (${runcWhyNot ?? '?'}) and the Docker driver cannot either (${why})`;
+  if (dockerWhyNot !== undefined) return without(neither(dockerWhyNot));
+  let driver: Awaited<ReturnType<typeof createDockerDriver>>;
+  try {
+    driver = await createDockerDriver({
+      dockerHost: settings.dockerHost, dataDir: settings.dataDir, store, ids, clock, addressing: parts.addressing,
+      remotePulls: settings.remotePulls, log: (message) => log(`docker driver: ${message}`),
+    });
+  } catch (error) {
+    return without(neither(error instanceof Error ? error.message : String(error)));
+  }
+  const host = { network: driver.network, images: driver.images, containers: driver.containers, logs };
+  const why = runcWhyNot !== undefined ? ` (runc cannot run here: ${runcWhyNot})` : '';
+  log(`task runner: running tasks with the Docker driver${why}: ${driver.description}`);
+  return { runner: new TaskRunner({ ...common, host }), health: { driver: 'docker' } };
 }
 
 /** Why the runc driver cannot run here, or undefined when it can (Linux, root, runc and iproute2 installed). */
@@ -179,5 +217,6 @@ async function runcUnavailable(processes: ProcessRunner): Promise<string | undef
   const works = (command: string, args: string[]) => processes.run(command, args).then((r) => r.code === 0, () => false);
   if (!(await works('runc', ['--version']))) return 'runc is not installed (apt-get install runc)';
   if (!(await works('ip', ['-V']))) return 'iproute2 is not installed (apt-get install iproute2)';
+  if (!(await works('conmon', ['--version']))) return 'conmon is not installed (apt-get install conmon)';
   return undefined;
 }

@@ -28,7 +28,7 @@ test('attachTask builds the namespace, the ENI and its routes, on a bridge that 
   const handle = await new TaskNetwork(kernel).attachTask(spec());
   const namespace = namespaceName(spec().taskId);
   assert.deepEqual(handle, {
-    taskId: spec().taskId, vpcId: VPC, namespace, netnsPath: `/var/run/netns/${namespace}`, bridge: bridgeName(VPC),
+    taskId: spec().taskId, vpcId: VPC, namespace, netnsPath: `/var/run/netns/${namespace}`, join: { kind: 'netns', path: `/var/run/netns/${namespace}` }, bridge: bridgeName(VPC),
     hostVeth: hostVethName(spec().taskId), interfaceName: 'eth0', privateIp: '10.0.1.4', macAddress: '02:11:22:33:44:55',
     publicIp: '10.0.1.4',
   });

@@ -27,6 +27,7 @@ import {
   type TaskTeardown,
 } from './reconcile.ts';
 import { KeyedSerial } from './serial.ts';
+import type { NetworkJoin } from '../runtime/drivers/driver.ts';
 
 /** What the runtime needs of an attached task: where runc joins it, and what DescribeTasks/ENIs show. */
 export interface TaskNetworkHandle {
@@ -35,6 +36,8 @@ export interface TaskNetworkHandle {
   namespace: string;
   /** `/var/run/netns/<namespace>`: the path runc's config.json gives as the task's network namespace. */
   netnsPath: string;
+  /** The same path as the driver-neutral join (src/runtime/drivers/driver.ts). */
+  join: NetworkJoin;
   bridge: string;
   hostVeth: string;
   interfaceName: string;
@@ -115,6 +118,20 @@ export class TaskNetwork {
       }
       return this.#handle(spec);
     });
+  }
+
+  /**
+   * The tasks whose namespace and host veth are both in place, with the namespace path their containers
+   * join: what a restarted runner re-adopts (a partial attachment is rebuilt or removed, never joined).
+   */
+  async attached(): Promise<Map<string, NetworkJoin>> {
+    const joins = new Map<string, NetworkJoin>();
+    for (const task of (await this.adopt()).tasks) {
+      if (task.namespace !== undefined && task.hostVeth !== undefined) {
+        joins.set(task.taskId, { kind: 'netns', path: this.#kernel.namespacePath(task.namespace) });
+      }
+    }
+    return joins;
   }
 
   /** Removes the task's veth pair and namespace; no-op for what is already gone. */
@@ -290,6 +307,7 @@ export class TaskNetwork {
       vpcId: spec.vpcId,
       namespace,
       netnsPath: this.#kernel.namespacePath(namespace),
+      join: { kind: 'netns', path: this.#kernel.namespacePath(namespace) },
       bridge: bridgeName(spec.vpcId),
       hostVeth: hostVethName(spec.taskId),
       interfaceName: TASK_INTERFACE,

@@ -21,11 +21,14 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** `options.clock` lets a test move time (e.g. to expire STS credentials). */
+/**
+ * `options.clock` lets a test move time (e.g. to expire STS credentials). Remote pulls are off unless a
+ * test turns them on: tests send traffic only to loopback, and a task naming docker.io must not reach out.
+ */
 export async function startTestServer(overrides: Partial<Settings> = {}, options: Omit<StartOptions, 'log'> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-test-'));
   const logs: string[] = [];
-  const berth = await startBerth({ ...DEFAULT_SETTINGS, port: 0, dataDir, ...overrides }, { ...options, log: (m) => logs.push(m) });
+  const berth = await startBerth({ ...DEFAULT_SETTINGS, port: 0, dataDir, remotePulls: false, ...overrides }, { ...options, log: (m) => logs.push(m) });
   const clientConfigFor: TestServer['clientConfigFor'] = (credentials, region = 'us-east-1') => ({
     endpoint: berth.url,
     region,
@@ -39,7 +42,7 @@ export async function startTestServer(overrides: Partial<Settings> = {}, options
     clientConfig: clientConfigFor({ accessKeyId: 'test', secretAccessKey: 'test' }),
     clientConfigFor,
     async stop() {
-      await berth.stop();
+      await berth.stop({ removeTasks: true });
       rmSync(dataDir, { recursive: true, force: true });
       const internal = logs.filter((l) => l.startsWith('internal error'));
       if (internal.length > 0) throw new Error(`the server logged internal errors:\n${internal.join('\n')}`);

@@ -129,6 +129,7 @@ export async function taskHostSkipReason(subject: string): Promise<string | unde
   else if (!commandWorks('runc', ['--version'])) reason = 'runc is not installed (apt-get install runc)';
   else if (!commandWorks('ip', ['netns', 'list'])) reason = 'iproute2 is not installed';
   else if (!commandWorks('setfattr', ['--version'])) reason = 'setfattr is not installed (apt-get install attr)';
+  else if (!commandWorks('conmon', ['--version'])) reason = 'conmon is not installed (apt-get install conmon)';
   else if (!(await busyboxAvailable())) reason = 'busybox-static is not installed';
   if (reason && process.env['CI'] === 'true') throw new Error(`${subject} cannot run in CI: ${reason}`);
   if (reason) console.log(`# skipping ${subject}: ${reason}`);

@@ -1,7 +1,10 @@
 // The awslogs driver's delivery side: a container's lines buffered in memory and appended to its
 // CloudWatch Logs stream in small timer-flushed batches. Non-blocking as ECS's default mode is
 // (ecs-behaviour.md §7): when the buffer is full a line is dropped, never waited for, so a slow
-// store never stalls the container's output pipe (DESIGN rule 6).
+// store never stalls the container's output pipe (DESIGN rule 6). In `mode: blocking` nothing is
+// dropped; the container still never waits, because its monitor writes its output to a file that
+// the driver reads at the pace of delivery. Each delivered batch reports the driver's cursor of its
+// last line, so a restarted Berth resumes after it.
 import type { Clock } from '../../platform/clock.ts';
 import type { NewLogEvent } from '../../store/log-events.ts';
 import type { LogDestination } from './ports.ts';
@@ -15,6 +18,15 @@ export interface AwslogsSinkOptions {
   /** Events per append. */
   maxBatch?: number;
   onError?: (error: unknown) => void;
+  /** awslogs `mode: blocking`: keep every line, however full the buffer. */
+  blocking?: boolean;
+  /** Called with the cursor of the last line of each batch once it is appended (or given up on). */
+  onDelivered?: (cursor: string) => void;
+}
+
+interface Buffered {
+  event: NewLogEvent;
+  cursor?: string;
 }
 
 const DEFAULT_BUFFER_BYTES = 10 * 1024 * 1024;
@@ -35,7 +47,9 @@ export class AwslogsSink {
   readonly #flushMs: number;
   readonly #maxBatch: number;
   readonly #onError: (error: unknown) => void;
-  #buffer: NewLogEvent[] = [];
+  readonly #blocking: boolean;
+  readonly #onDelivered: (cursor: string) => void;
+  #buffer: Buffered[] = [];
   #bufferedBytes = 0;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
@@ -49,6 +63,8 @@ export class AwslogsSink {
     this.#flushMs = options.flushMs ?? 200;
     this.#maxBatch = options.maxBatch ?? 1000;
     this.#onError = options.onError ?? (() => undefined);
+    this.#blocking = options.blocking ?? false;
+    this.#onDelivered = options.onDelivered ?? (() => undefined);
   }
 
   /** Lines dropped because the buffer was full or a write failed. */
@@ -56,14 +72,15 @@ export class AwslogsSink {
     return this.#dropped;
   }
 
-  /** Takes one line; returns at once. */
-  push(line: string): void {
+  /** Takes one line (stamped now unless the driver says when it was written); returns at once. */
+  push(line: string, at: { timestamp?: Date; cursor?: string } = {}): void {
     const size = Buffer.byteLength(line);
-    if (this.#bufferedBytes + size > this.#maxBytes) {
+    if (!this.#blocking && this.#bufferedBytes + size > this.#maxBytes) {
       this.#dropped++;
       return;
     }
-    this.#buffer.push({ timestamp: this.#clock.now().getTime(), message: line === '' ? ' ' : line });
+    const event = { timestamp: (at.timestamp ?? this.#clock.now()).getTime(), message: line === '' ? ' ' : line };
+    this.#buffer.push({ event, ...(at.cursor !== undefined ? { cursor: at.cursor } : {}) });
     this.#bufferedBytes += size;
     if (this.#buffer.length >= this.#maxBatch) this.#kick();
     else this.#arm();
@@ -74,13 +91,15 @@ export class AwslogsSink {
     while (this.#flushing) await this.#flushing;
     while (this.#buffer.length > 0) {
       const batch = this.#buffer.splice(0, this.#maxBatch);
-      this.#bufferedBytes -= batch.reduce((n, e) => n + Buffer.byteLength(e.message), 0);
-      this.#flushing = this.#destination.append(this.#target, batch).catch((error: unknown) => {
+      this.#bufferedBytes -= batch.reduce((n, b) => n + Buffer.byteLength(b.event.message), 0);
+      this.#flushing = this.#destination.append(this.#target, batch.map((b) => b.event)).catch((error: unknown) => {
         this.#dropped += batch.length;
         this.#onError(error);
       });
       await this.#flushing;
       this.#flushing = undefined;
+      const cursor = [...batch].reverse().find((b) => b.cursor !== undefined)?.cursor;
+      if (cursor !== undefined) this.#onDelivered(cursor);
     }
   }
 

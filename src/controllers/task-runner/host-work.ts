@@ -2,8 +2,10 @@
 // (with their awslogs streams), stop them, detach. Each step records what it saw in the task's
 // ObservedTask; a step that fails in a way ECS reports as a start failure sets `failure` (the
 // planner then stops the task), anything else rejects and the runner retries it later.
+import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import type { TaskAttachment } from '../../network/model.ts';
 import type { Clock } from '../../platform/clock.ts';
+import type { OutputLine, TaskContainer } from '../../runtime/drivers/driver.ts';
 import { privateDnsName } from '../../services/ec2/network-interfaces.ts';
 import type { TaskRecord } from '../../services/ecs/task-records.ts';
 import { AwslogsSink, parseBufferSize } from './awslogs.ts';
@@ -11,7 +13,7 @@ import { cannotPullReason, MISSING_LOG_GROUP_REASON, type ObservedTask, type Run
 import type { RunnerHost } from './ports.ts';
 import type { TaskResources } from './task-runner.ts';
 import {
-  awslogsTarget, containerDefinitions, definitionInput, overrideInput, runtimeIdOf, taskLimits,
+  awslogsTarget, containerDefinitions, definitionInput, overrideInput, runtimeIdOf, taskLimits, type AwslogsTarget,
 } from './task-spec.ts';
 
 type HostAction = Exclude<TaskAction, { kind: 'record' | 'forget' }>;
@@ -44,7 +46,7 @@ export class HostWork {
       case 'attach-network':
         this.#vpcTasks.set(task.record.network.vpcId, (this.#vpcTasks.get(task.record.network.vpcId) ?? new Set()).add(taskId));
         try {
-          resources.handle = await this.#host.network.attachTask(attachmentOf(task.record, taskId));
+          resources.join = (await this.#host.network.attachTask(attachmentOf(task.record, taskId))).join;
           observed.network = 'attached';
         } catch (error) {
           observed.failure = failure(`ResourceInitializationError: failed to configure ENI: ${message(error)}`);
@@ -61,6 +63,7 @@ export class HostWork {
           const seen = observed.containers[name];
           if (seen && !seen.exit) seen.exit = exit;
           await container.remove();
+          resources.containers.delete(name);
         }));
         resources.containers.clear();
         await this.#closeSinks(resources);
@@ -96,9 +99,54 @@ export class HostWork {
     });
   }
 
-  /** Task ids that have a namespace, veth or runc container on this host. */
+  /**
+   * Berth is shutting down: stops following the task's containers and flushes their logs, recording how far
+   * each was delivered; the containers and the network stay for the next Berth to re-attach.
+   */
+  async release(resources: TaskResources): Promise<void> {
+    for (const container of resources.containers.values()) await container.release();
+    await this.#closeSinks(resources);
+  }
+
+  /**
+   * After a restart: re-attaches the containers a previous Berth started for this task, with their awslogs
+   * streams, and fills `observed` as if this runner had started them. Answers false (and holds nothing) when
+   * a container is missing: the task is then lost, and the stop path removes what is left of it by name.
+   */
+  async reattach(task: RunnerTask, taskId: string, observed: ObservedTask, resources: TaskResources, join: TaskResources['join']): Promise<boolean> {
+    const { record } = task;
+    const found = new Map<string, TaskContainer>();
+    for (const [index, definition] of containerDefinitions(record).entries()) {
+      const name = definition.name ?? '';
+      const sink = this.#sink(task, definition, taskId, resources);
+      const container = await this.#host.containers.reattach({ taskId, containerId: runtimeIdOf(taskId, index), ...outputTo(sink) });
+      if (container) found.set(name, container);
+    }
+    if (found.size !== containerDefinitions(record).length) {
+      for (const container of found.values()) await container.release();
+      await this.#closeSinks(resources);
+      return false;
+    }
+    if (join) {
+      resources.join = join;
+      observed.network = 'attached';
+      this.#vpcTasks.set(record.network.vpcId, (this.#vpcTasks.get(record.network.vpcId) ?? new Set()).add(taskId));
+    }
+    const recorded = new Map((record.task.containers ?? []).map((c) => [c.name, c]));
+    observed.pull = { pulledAt: record.task.pullStoppedAt ?? this.#clock.now(), digests: {} };
+    for (const [name, container] of found) {
+      resources.containers.set(name, container);
+      const digest = recorded.get(name)?.imageDigest;
+      observed.containers[name] = { runtimeId: container.id, ...(digest !== undefined ? { imageDigest: digest } : {}) };
+      this.#watchExit(taskId, name, container, observed);
+    }
+    observed.started = true;
+    return true;
+  }
+
+  /** Task ids that have a network or a container on this host. */
   async leftovers(): Promise<Set<string>> {
-    const ids = new Set((await this.#host.network.adopt()).tasks.map((t) => t.taskId));
+    const ids = new Set((await this.#host.network.attached()).keys());
     for (const runtimeId of await this.#host.containers.list()) {
       const taskId = RUNTIME_ID.exec(runtimeId)?.[1];
       if (taskId !== undefined) ids.add(taskId);
@@ -135,7 +183,6 @@ export class HostWork {
     for (const [index, definition] of containerDefinitions(record).entries()) {
       const name = definition.name ?? '';
       const target = awslogsTarget(task.scope, definition, taskId);
-      let sink: AwslogsSink | undefined;
       if (target) {
         try {
           await this.#host.logs.ensureStream(target);
@@ -144,45 +191,67 @@ export class HostWork {
           observed.failure = failure(missing ? MISSING_LOG_GROUP_REASON : `ResourceInitializationError: failed to validate logger args: ${message(error)}`, name);
           return;
         }
-        let reported = false;
-        sink = new AwslogsSink(this.#host.logs, target, this.#clock, {
-          maxBufferBytes: parseBufferSize(definition.logConfiguration?.options?.['max-buffer-size']),
-          onError: (error) => {
-            if (!reported) this.#log(`task ${taskId}: awslogs for ${name} dropped lines: ${message(error)}`);
-            reported = true;
-          },
-        });
-        resources.sinks.push(sink);
       }
+      const sink = this.#sink(task, definition, taskId, resources);
       const image = resources.images.get(definition.image ?? '');
       if (!image) throw new Error(`image ${definition.image ?? ''} of ${name} was not pulled`);
       const runtimeId = runtimeIdOf(taskId, index);
+      let started: TaskContainer | undefined;
       try {
-        const container = await this.#host.containers.start({
+        started = await this.#host.containers.start({
           taskId, containerId: runtimeId, image, definition: definitionInput(definition), overrides: overrideInput(record, name),
-          hostname, netnsPath: resources.handle?.netnsPath,
+          hostname, ...(resources.join ? { network: resources.join } : {}),
           etcHosts: `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${privateIp}\t${hostname}\n`, resolvConf: '',
-          ...(sink ? { onOutput: (_stream: 'stdout' | 'stderr', line: string) => sink.push(line) } : {}),
+          ...outputTo(sink),
         });
-        resources.containers.set(name, container);
-        observed.containers[name] = { runtimeId, imageDigest: image.manifestDigest };
-        container.waitExit().then((exit) => {
-          const seen = observed.containers[name];
-          if (seen && !seen.exit) seen.exit = exit;
-          this.#nudge();
-        }, (error: unknown) => this.#log(`task ${taskId}: container ${name}: ${message(error)}`));
       } catch (error) {
         observed.failure = failure(`CannotStartContainerError: ${message(error)}`, name);
         return;
       }
+      resources.containers.set(name, started);
+      observed.containers[name] = { runtimeId, imageDigest: image.manifestDigest };
+      this.#watchExit(taskId, name, started, observed);
     }
     observed.started = true;
+  }
+
+  /** The container's awslogs sink (none for other log drivers); its delivered lines are acknowledged to the container. */
+  #sink(task: RunnerTask, definition: ContainerDefinition, taskId: string, resources: TaskResources): AwslogsSink | undefined {
+    const target: AwslogsTarget | undefined = awslogsTarget(task.scope, definition, taskId);
+    if (!target) return undefined;
+    const name = definition.name ?? '';
+    const options = definition.logConfiguration?.options ?? {};
+    let reported = false;
+    const sink = new AwslogsSink(this.#host.logs, target, this.#clock, {
+      maxBufferBytes: parseBufferSize(options['max-buffer-size']),
+      blocking: options.mode === 'blocking',
+      onDelivered: (cursor) => resources.containers.get(name)?.acknowledge(cursor),
+      onError: (error) => {
+        if (!reported) this.#log(`task ${taskId}: awslogs for ${name} dropped lines: ${message(error)}`);
+        reported = true;
+      },
+    });
+    resources.sinks.push(sink);
+    return sink;
+  }
+
+  #watchExit(taskId: string, name: string, container: TaskContainer, observed: ObservedTask): void {
+    container.waitExit().then((exit) => {
+      const seen = observed.containers[name];
+      if (seen && !seen.exit) seen.exit = exit;
+      this.#nudge();
+    }, (error: unknown) => this.#log(`task ${taskId}: container ${name}: ${message(error)}`));
   }
 
   async #closeSinks(resources: TaskResources): Promise<void> {
     for (const sink of resources.sinks) await sink.close();
     resources.sinks = [];
   }
+}
+
+/** A container's lines go to its awslogs sink, stamped when the container wrote them; without one they are not read. */
+function outputTo(sink: AwslogsSink | undefined): { onOutput?: (line: OutputLine) => void } {
+  return sink ? { onOutput: (line) => sink.push(line.text, { timestamp: line.timestamp, cursor: line.cursor }) } : {};
 }
 
 function attachmentOf(record: TaskRecord, taskId: string): TaskAttachment {

@@ -2,4 +2,4 @@
 export { TaskRunner, type TaskRunnerOptions } from './task-runner.ts';
 export { planTaskRunner } from './planner.ts';
 export { recordTaskScope, taskScopes } from '../../services/ecs/task-scopes.ts';
-export type { LogDestination, RunnerContainers, RunnerHost, RunnerImages, RunnerNetwork } from './ports.ts';
+export type { LogDestination, RunnerHost, RunnerImages } from './ports.ts';

@@ -13,8 +13,10 @@ export interface RunnerTask {
 }
 
 export interface ObservedExit {
-  exitCode: number;
+  /** Absent when the driver lost the process (then `reason` says so). */
+  exitCode?: number;
   oomKilled: boolean;
+  reason?: string;
 }
 
 export interface ObservedContainer {
@@ -22,6 +24,8 @@ export interface ObservedContainer {
   runtimeId: string;
   imageDigest?: string;
   exit?: ObservedExit;
+  /** Never started: a dependency can never be met (dependencies.ts); `exit.reason` says why. */
+  never?: boolean;
 }
 
 /** Why a task could not start, already in ECS's words. */

@@ -7,6 +7,7 @@ import {
   ESSENTIAL_EXITED,
   OOM_REASON,
   type ContainerPatch,
+  type ObservedExit,
   type ObservedTask,
   type PlanInput,
   type RunnerTask,
@@ -15,9 +16,13 @@ import {
 } from './model.ts';
 import { containerDefinitions, isEssential, stopTimeouts, taskIdOf } from './task-spec.ts';
 
-/** The reason a task gets when the runner finds it past PROVISIONING with nothing of it on record in memory. */
-export const LOST_TASK_REASON = 'Task stopped because Berth restarted: its containers do not survive a restart of the server';
-export const LOST_CONTAINER_REASON = 'ContainerRuntimeError: the container was lost when Berth restarted';
+/**
+ * The reason a task gets when the runner finds it past PROVISIONING with nothing of it in memory: after a
+ * restart, it could not re-attach all of the task's containers (they are gone, e.g. after a reboot, or the
+ * task was still starting them).
+ */
+export const LOST_TASK_REASON = 'Task stopped because Berth restarted and could not re-attach all of its containers';
+export const LOST_CONTAINER_REASON = 'ContainerRuntimeError: the container was gone when Berth restarted';
 
 /** The next state on the way down from `state` (the stop half of the lifecycle table). */
 const STOP_STEP: Readonly<Record<TaskState, TaskState | undefined>> = {
@@ -144,8 +149,9 @@ function planExits(task: RunnerTask, observed: ObservedTask,
     : { containers: fresh });
 }
 
-function exitPatch(exit: { exitCode: number; oomKilled: boolean }): ContainerPatch {
-  return { lastStatus: 'STOPPED', exitCode: exit.exitCode, ...(exit.oomKilled ? { reason: OOM_REASON } : {}) };
+function exitPatch(exit: ObservedExit): ContainerPatch {
+  const reason = exit.oomKilled ? OOM_REASON : exit.reason;
+  return { lastStatus: 'STOPPED', ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}), ...(reason !== undefined ? { reason } : {}) };
 }
 
 function runningPatches(observed: ObservedTask): Record<string, ContainerPatch> {

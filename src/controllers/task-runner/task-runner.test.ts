@@ -8,16 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import type { TaskNetworkHandle } from '../../network/task-network.ts';
 import { systemClock } from '../../platform/clock.ts';
-import type { ContainerExit, ContainerLaunch } from '../../runtime/drivers/runc/runc-driver.ts';
+import type { ContainerExit, ContainerLaunch, TaskContainer } from '../../runtime/drivers/driver.ts';
 import type { PulledImage } from '../../runtime/images/image-store.ts';
 import { CannotPullContainerError } from '../../runtime/images/registry-source.ts';
 import type { TaskRecord } from '../../services/ecs/task-records.ts';
 import { openSqliteStore } from '../../store/sqlite.ts';
 import type { Store } from '../../store/store.ts';
 import type { NewLogEvent } from '../../store/log-events.ts';
-import type { RunnerContainer, RunnerHost } from './ports.ts';
+import type { RunnerHost } from './ports.ts';
 import { TaskRunner } from './task-runner.ts';
 
 const SCOPE = { account: '123456789012', region: 'us-east-1' };
@@ -32,7 +31,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-class FakeContainer implements RunnerContainer {
+class FakeContainer implements TaskContainer {
   readonly id: string;
   readonly #exit: Promise<ContainerExit>;
   exit!: (exit: ContainerExit) => void;
@@ -51,6 +50,12 @@ class FakeContainer implements RunnerContainer {
   async remove(): Promise<void> {
     this.removed = true;
   }
+  acknowledge(): void {
+    // Nothing to resume after: fake containers never outlive the test.
+  }
+  async release(): Promise<void> {
+    // As above.
+  }
 }
 
 function fakeHost() {
@@ -60,10 +65,10 @@ function fakeHost() {
   const image: PulledImage = { manifestDigest: `sha256:${'a'.repeat(64)}`, config: { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }, layerDirs: [] };
   const host: RunnerHost = {
     network: {
-      attachTask: async (spec) => { calls.push(`attach ${spec.privateIp}`); return { taskId: spec.taskId, netnsPath: '/fake/netns' } as TaskNetworkHandle; },
+      attachTask: async (spec) => { calls.push(`attach ${spec.privateIp}`); return { join: { kind: 'netns', path: '/fake/netns' } }; },
       detachTask: async () => { calls.push('detach'); },
       removeVpc: async (vpcId) => { calls.push(`remove ${vpcId}`); },
-      adopt: async () => ({ bridges: [], tasks: [], strayLinks: [] }),
+      attached: async () => new Map(),
     },
     images: {
       pull: async (ref) => {
@@ -76,9 +81,11 @@ function fakeHost() {
       start: async (launch: ContainerLaunch) => {
         const container = new FakeContainer(launch.containerId);
         started.set(launch.definition.command?.[0] ?? launch.containerId, container);
-        launch.onOutput?.('stdout', `hello from ${launch.containerId}`);
+        launch.onOutput?.({ stream: 'stdout', text: `hello from ${launch.containerId}`, timestamp: new Date(), cursor: '1:1' });
         return container;
       },
+      name: 'fake',
+      reattach: async () => undefined,
       cleanupTask: async () => { calls.push('cleanup'); },
       list: async () => [],
     },

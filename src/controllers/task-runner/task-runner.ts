@@ -5,7 +5,7 @@
 // what it has done on the host (ObservedTask per task id, the containers and log sinks it started).
 import type { Task } from '@aws-sdk/client-ecs';
 import type { Clock } from '../../platform/clock.ts';
-import type { TaskNetworkHandle } from '../../network/task-network.ts';
+import type { NetworkJoin, TaskContainer } from '../../runtime/drivers/driver.ts';
 import type { PulledImage } from '../../runtime/images/image-store.ts';
 import { moveTask } from '../../runtime/task-lifecycle.ts';
 import { deleteNetworkInterface } from '../../services/ec2/network-interfaces.ts';
@@ -15,7 +15,7 @@ import { applyTaskPatch } from './patch.ts';
 import { HostWork } from './host-work.ts';
 import { newObservedTask, type ObservedTask, type RunnerTask, type TaskAction } from './model.ts';
 import { planTaskRunner } from './planner.ts';
-import type { RunnerContainer, RunnerHost } from './ports.ts';
+import type { RunnerHost } from './ports.ts';
 import { taskIdOf } from './task-spec.ts';
 import type { AwslogsSink } from './awslogs.ts';
 
@@ -37,10 +37,15 @@ export interface TaskRunnerOptions {
 /** What the runner holds for a task it runs on this host (besides its ObservedTask). */
 export interface TaskResources {
   vpcId: string;
-  handle?: TaskNetworkHandle;
+  /** How the task's containers join its network, once attached. */
+  join?: NetworkJoin;
   images: Map<string, PulledImage>;
-  containers: Map<string, RunnerContainer>;
+  containers: Map<string, TaskContainer>;
   sinks: AwslogsSink[];
+}
+
+function newResources(vpcId: string): TaskResources {
+  return { vpcId, images: new Map(), containers: new Map(), sinks: [] };
 }
 
 export class TaskRunner {
@@ -89,18 +94,21 @@ export class TaskRunner {
   }
 
   /**
-   * Stops planning, waits for host steps in flight, then removes every container and namespace it
-   * started. Records are left as they are: containers do not survive a restart, so the next start
-   * records those tasks STOPPED (planner.ts LOST_TASK_REASON).
+   * Stops planning and waits for host steps in flight. Then, by default, lets go of the tasks: their
+   * containers and networks stay, their logs are flushed with how far each was delivered, and the next
+   * start re-attaches them. With `removeTasks` it removes every container and namespace it started
+   * instead (tests; the records are left as they are, so a later start records those tasks STOPPED).
    */
-  async stop(): Promise<void> {
+  async stop(options: { removeTasks?: boolean } = {}): Promise<void> {
     this.#running = false;
     if (this.#timer) clearInterval(this.#timer);
     await this.#ticking;
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
-    if (!this.#work) return;
+    const work = this.#work;
+    if (!work) return;
     for (const [taskId, resources] of this.#resources) {
-      await this.#work.teardown(taskId, resources.vpcId, resources).catch((error: unknown) => this.#options.log(`task runner: leaving ${taskId}: ${describe(error)}`));
+      const letGo = options.removeTasks ? work.teardown(taskId, resources.vpcId, resources) : work.release(resources);
+      await letGo.catch((error: unknown) => this.#options.log(`task runner: leaving ${taskId}: ${describe(error)}`));
     }
     this.#resources.clear();
     this.#observed.clear();
@@ -164,7 +172,7 @@ export class TaskRunner {
     if (retryAt !== undefined && this.#options.clock.now().getTime() < retryAt) return;
     const observed = this.#observed.get(action.taskId) ?? newObservedTask();
     this.#observed.set(action.taskId, observed);
-    const resources = this.#resources.get(action.taskId) ?? { vpcId: task.record.network.vpcId, images: new Map(), containers: new Map(), sinks: [] };
+    const resources = this.#resources.get(action.taskId) ?? newResources(task.record.network.vpcId);
     this.#resources.set(action.taskId, resources);
     observed.busy = true;
     const step = work.run(action, task, observed, resources)
@@ -182,14 +190,31 @@ export class TaskRunner {
   }
 
   /**
-   * After a restart: nothing this process started exists yet, so every task past PROVISIONING is
-   * planned as lost and its leftovers are cleaned by name. Leftovers of tasks this store records as
-   * STOPPED are removed here; anything else named `bth-` belongs to another Berth and is left alone.
+   * After a restart: re-attaches the containers and networks of tasks that are not STOPPED (their logs
+   * resume where delivery stopped; containers that exited meanwhile report their exit as usual). A task
+   * that cannot be re-attached whole gets no ObservedTask, so the planner records it as lost and its stop
+   * path removes what is left by name. Leftovers of tasks this store records as STOPPED are removed here;
+   * anything else named `bth-` belongs to another Berth and is left alone.
    */
   async #adopt(): Promise<void> {
     const work = this.#work;
     if (!work) return;
+    const joins = await (this.#options.host?.network.attached() ?? Promise.resolve(new Map<string, NetworkJoin>()));
+    let adopted = 0;
+    for (const task of await this.#readTasks()) {
+      const taskId = taskIdOf(task.record);
+      if ((task.record.task.lastStatus ?? 'PROVISIONING') === 'PROVISIONING') continue;
+      const observed = newObservedTask();
+      const resources = newResources(task.record.network.vpcId);
+      if (await work.reattach(task, taskId, observed, resources, joins.get(taskId))) {
+        this.#observed.set(taskId, observed);
+        this.#resources.set(taskId, resources);
+        adopted++;
+      }
+    }
+    if (adopted > 0) this.#options.log(`task runner: re-attached ${adopted} task(s) a previous Berth started`);
     const leftovers = await work.leftovers();
+    for (const taskId of this.#observed.keys()) leftovers.delete(taskId);
     if (leftovers.size === 0) return;
     const scopes = await this.#options.scopes();
     const records = await this.#options.store.read(async (tx) => {
@@ -204,7 +229,7 @@ export class TaskRunner {
     });
     for (const [taskId, record] of records) {
       if (record.task.lastStatus !== 'STOPPED') continue;
-      await work.teardown(taskId, record.network.vpcId, { vpcId: record.network.vpcId, images: new Map(), containers: new Map(), sinks: [] });
+      await work.teardown(taskId, record.network.vpcId, newResources(record.network.vpcId));
       this.#options.log(`task ${taskId}: removed leftovers of a stopped task`);
     }
     const foreign = [...leftovers].filter((taskId) => !records.has(taskId));

@@ -13,8 +13,10 @@ import { assertDigest, MEDIA, type BlobSource, type Descriptor, type ImageConfig
 export interface PulledImage {
   manifestDigest: string;
   config: ImageConfig;
-  /** Unpacked layer directories, bottom layer first (manifest order). */
+  /** Unpacked layer directories, bottom layer first (manifest order); empty when an engine keeps the layers (Docker driver). */
   layerDirs: string[];
+  /** Docker driver: the reference the engine pulled the image as (its containers are created from it). */
+  engineReference?: string;
 }
 
 export interface ImageStoreOptions {

@@ -4,7 +4,8 @@ export type ContainerState = 'starting' | 'running' | 'stopping' | 'exited' | 'r
 
 const TRANSITIONS: Record<ContainerState, readonly ContainerState[]> = {
   starting: ['running', 'exited'],
-  running: ['stopping', 'exited'],
+  // running → removed: a released container (its exit no longer watched) is deleted without waiting for it.
+  running: ['stopping', 'exited', 'removed'],
   stopping: ['exited'],
   exited: ['removed'],
   removed: [],
