@@ -159,6 +159,52 @@ describe('task runner', { skip: reason ?? false }, () => {
     assert.deepEqual(events.events?.map((e) => e.message), ['created']);
   });
 
+  test('dependsOn: the app starts after its migration succeeded; a failed migration keeps it from starting and stops the task', async () => {
+    const logs = new CloudWatchLogsClient(server.clientConfig);
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/deps' }));
+    const logged = { logDriver: 'awslogs' as const, options: { 'awslogs-group': '/ecs/deps', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'd' } };
+    const task = (migration: string): ContainerDefinition[] => [
+      { name: 'app', image: image('shell'), command: ['echo app started; sleep 30'], stopTimeout: 2, logConfiguration: logged,
+        dependsOn: [{ containerName: 'migrate', condition: 'SUCCESS' }, { containerName: 'sidecar', condition: 'START' }] },
+      { name: 'migrate', image: image('shell'), essential: false, command: [migration], logConfiguration: logged },
+      { name: 'sidecar', image: image('loop'), essential: false, stopTimeout: 2 },
+    ];
+    const good = await run('deps-ok', task('sleep 1; echo migrated; exit 0'));
+    const bad = await run('deps-bad', task('echo migration failed; exit 1'));
+
+    const running = await waitForTask(store, good, (r) => r.task.lastStatus === 'RUNNING' || terminal(r));
+    assert.equal(running.task.lastStatus, 'RUNNING', running.task.stoppedReason);
+    const states = Object.fromEntries((running.task.containers ?? []).map((c) => [c.name, [c.lastStatus, c.exitCode]]));
+    assert.deepEqual(states, { app: ['RUNNING', undefined], migrate: ['STOPPED', 0], sidecar: ['RUNNING', undefined] });
+    const firstEvent = async (stream: string) => {
+      for (let i = 0; i < 50; i++) {
+        const page = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/deps', logStreamName: stream, startFromHead: true })).catch(() => ({ events: [] }));
+        const event = page.events?.[0];
+        if (event) return event;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`nothing in ${stream}`);
+    };
+    const migrated = await firstEvent(`d/migrate/${good}`);
+    const started = await firstEvent(`d/app/${good}`);
+    assert.equal(migrated.message, 'migrated');
+    assert.ok((started.timestamp ?? 0) >= (migrated.timestamp ?? 0), 'the app writes only after the migration');
+
+    const failed = await waitForTask(store, bad, terminal);
+    assert.equal(failed.task.stopCode, 'EssentialContainerExited');
+    assert.equal(failed.task.stoppedReason, 'Essential container in task exited');
+    const app = failed.task.containers?.find((c) => c.name === 'app');
+    assert.equal(app?.lastStatus, 'STOPPED');
+    assert.equal(app?.exitCode, undefined);
+    assert.match(app?.reason ?? '', /^CannotStartContainerError: dependency graph: failed to resolve container ordering dependency \[migrate\(.*\) \(STOPPED->RUNNING\) - Exit: 1\]/);
+    assert.equal(failed.task.containers?.find((c) => c.name === 'migrate')?.exitCode, 1);
+
+    await stopTask(store, good);
+    const stopped = await waitForTask(store, good, terminal);
+    assert.deepEqual(Object.fromEntries((stopped.task.containers ?? []).map((c) => [c.name, c.exitCode])), { app: 137, migrate: 0, sidecar: 137 });
+    logs.destroy();
+  });
+
   test('afterwards no namespace, link, mount, runc container or cgroup of these tasks remains', async () => {
     const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
     const links = execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' });

@@ -9,6 +9,7 @@ import type { OutputLine, TaskContainer } from '../../runtime/drivers/driver.ts'
 import { privateDnsName } from '../../services/ec2/network-interfaces.ts';
 import type { TaskRecord } from '../../services/ecs/task-records.ts';
 import { AwslogsSink, parseBufferSize } from './awslogs.ts';
+import { resolveDependencies, stopWaves } from './dependencies.ts';
 import { cannotPullReason, MISSING_LOG_GROUP_REASON, type ObservedTask, type RunnerTask, type StartFailure, type TaskAction } from './model.ts';
 import type { RunnerHost } from './ports.ts';
 import type { TaskResources } from './task-runner.ts';
@@ -58,13 +59,18 @@ export class HostWork {
         return this.#start(task, taskId, observed, resources);
       case 'stop-containers': {
         const timeouts = new Map(action.timeouts.map((t) => [t.container, t.timeoutMs]));
-        await Promise.all([...resources.containers].map(async ([name, container]) => {
-          const exit = await container.stop(timeouts.get(name) ?? 30_000);
-          const seen = observed.containers[name];
-          if (seen && !seen.exit) seen.exit = exit;
-          await container.remove();
-          resources.containers.delete(name);
-        }));
+        // Dependents first, then what they depend on (ecs-behaviour.md §5); each wave together.
+        for (const wave of stopWaves(containerDefinitions(task.record), [...resources.containers.keys()])) {
+          await Promise.all(wave.map(async (name) => {
+            const container = resources.containers.get(name);
+            if (!container) return;
+            const exit = await container.stop(timeouts.get(name) ?? 30_000);
+            const seen = observed.containers[name];
+            if (seen && !seen.exit) seen.exit = exit;
+            await container.remove();
+            resources.containers.delete(name);
+          }));
+        }
         resources.containers.clear();
         await this.#closeSinks(resources);
         await this.#host.containers.cleanupTask(taskId);
@@ -115,14 +121,20 @@ export class HostWork {
    */
   async reattach(task: RunnerTask, taskId: string, observed: ObservedTask, resources: TaskResources, join: TaskResources['join']): Promise<boolean> {
     const { record } = task;
+    const recorded = new Map((record.task.containers ?? []).map((c) => [c.name, c]));
     const found = new Map<string, TaskContainer>();
+    let expected = 0;
     for (const [index, definition] of containerDefinitions(record).entries()) {
       const name = definition.name ?? '';
+      // A container a dependency kept from starting has no runtime id, and nothing to re-attach.
+      const container = recorded.get(name);
+      if (container?.lastStatus === 'STOPPED' && container.runtimeId === undefined) continue;
+      expected++;
       const sink = this.#sink(task, definition, taskId, resources);
-      const container = await this.#host.containers.reattach({ taskId, containerId: runtimeIdOf(taskId, index), ...outputTo(sink) });
-      if (container) found.set(name, container);
+      const reattached = await this.#host.containers.reattach({ taskId, containerId: runtimeIdOf(taskId, index), ...outputTo(sink) });
+      if (reattached) found.set(name, reattached);
     }
-    if (found.size !== containerDefinitions(record).length) {
+    if (found.size !== expected) {
       for (const container of found.values()) await container.release();
       await this.#closeSinks(resources);
       return false;
@@ -132,7 +144,6 @@ export class HostWork {
       observed.network = 'attached';
       this.#vpcTasks.set(record.network.vpcId, (this.#vpcTasks.get(record.network.vpcId) ?? new Set()).add(taskId));
     }
-    const recorded = new Map((record.task.containers ?? []).map((c) => [c.name, c]));
     observed.pull = { pulledAt: record.task.pullStoppedAt ?? this.#clock.now(), digests: {} };
     for (const [name, container] of found) {
       resources.containers.set(name, container);
@@ -177,11 +188,19 @@ export class HostWork {
 
   async #start(task: RunnerTask, taskId: string, observed: ObservedTask, resources: TaskResources): Promise<void> {
     const { record } = task;
-    await this.#host.containers.createTask(taskId, taskLimits(record));
+    if (!observed.startingSince) {
+      await this.#host.containers.createTask(taskId, taskLimits(record));
+      observed.startingSince = this.#clock.now();
+    }
     const privateIp = record.network.privateIpv4Address;
     const hostname = privateDnsName(privateIp, task.scope.region);
-    for (const [index, definition] of containerDefinitions(record).entries()) {
+    const definitions = containerDefinitions(record);
+    // The containers whose dependencies are met now; the planner asks again as exits and time move on.
+    const { ready, blocked } = resolveDependencies(definitions, observed.containers, observed.startingSince, this.#clock.now());
+    for (const { name, reason } of blocked) observed.containers[name] = { runtimeId: '', never: true, exit: { oomKilled: false, reason } };
+    for (const [index, definition] of definitions.entries()) {
       const name = definition.name ?? '';
+      if (!ready.includes(name)) continue;
       const target = awslogsTarget(task.scope, definition, taskId);
       if (target) {
         try {
@@ -212,7 +231,7 @@ export class HostWork {
       observed.containers[name] = { runtimeId, imageDigest: image.manifestDigest };
       this.#watchExit(taskId, name, started, observed);
     }
-    observed.started = true;
+    observed.started = definitions.every((definition) => observed.containers[definition.name ?? ''] !== undefined);
   }
 
   /** The container's awslogs sink (none for other log drivers); its delivered lines are acknowledged to the container. */

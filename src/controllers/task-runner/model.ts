@@ -45,6 +45,9 @@ export interface ObservedTask {
   busy: boolean;
   network: 'none' | 'attached' | 'detached';
   pull?: { pulledAt: Date; digests: Record<string, string> };
+  /** When the first containers were started: dependency startTimeouts count from here. */
+  startingSince?: Date;
+  /** Every container has started or been found unable to start (dependencies.ts). */
   started: boolean;
   failure?: StartFailure;
   /** Containers by container name, once started. */

@@ -15,6 +15,7 @@ import {
   type TaskPatch,
 } from './model.ts';
 import { containerDefinitions, isEssential, stopTimeouts, taskIdOf } from './task-spec.ts';
+import { resolveDependencies } from './dependencies.ts';
 
 /**
  * The reason a task gets when the runner finds it past PROVISIONING with nothing of it in memory: after a
@@ -115,10 +116,20 @@ function planTask(task: RunnerTask, taskId: string, observed: ObservedTask | und
       return seen.network === 'attached' ? recordAction('PENDING', { attachmentStatus: 'ATTACHED' }) : hostAction('attach-network');
     case 'PENDING':
       return recordAction('ACTIVATING', { pullStartedAt: input.now });
-    case 'ACTIVATING':
+    case 'ACTIVATING': {
       if (!seen.pull) return hostAction('pull');
-      if (!seen.started) return hostAction('start-containers');
+      // An essential container that exited (or can never start) while others wait for dependencies stops the task.
+      const down = planExits(task, seen, recordAction, true);
+      if (down) return down;
+      if (!seen.started) {
+        const waiting = seen.startingSince !== undefined
+          && resolveDependencies(containerDefinitions(record), seen.containers, seen.startingSince, input.now);
+        // Waiting on dependencies: the next exit (which nudges the runner) or startTimeout moves things on.
+        if (waiting && waiting.ready.length === 0 && waiting.blocked.length === 0) return undefined;
+        return hostAction('start-containers');
+      }
       return recordAction('RUNNING', { pullStoppedAt: seen.pull.pulledAt, containers: runningPatches(seen) });
+    }
     case 'RUNNING':
       return planExits(task, seen, recordAction);
     default:
@@ -130,9 +141,12 @@ function failure(stoppedReason: string): TaskPatch {
   return { desiredStatus: 'STOPPED', stopCode: 'TaskFailedToStart', stoppedReason };
 }
 
-/** A RUNNING task: record containers that exited; when an essential one did, the task stops. */
+/**
+ * Records containers that exited; when an essential one did, the task stops. `essentialOnly` (a task still
+ * starting its containers): only an essential exit is acted on; other exits are recorded with the move to RUNNING.
+ */
 function planExits(task: RunnerTask, observed: ObservedTask,
-  recordAction: (move: TaskState | undefined, patch: TaskPatch) => TaskAction): TaskAction | undefined {
+  recordAction: (move: TaskState | undefined, patch: TaskPatch) => TaskAction, essentialOnly = false): TaskAction | undefined {
   const recorded = new Map((task.record.task.containers ?? []).map((c) => [c.name, c]));
   const fresh: Record<string, ContainerPatch> = {};
   let essentialExited = false;
@@ -143,7 +157,7 @@ function planExits(task: RunnerTask, observed: ObservedTask,
     if (isEssential(definition)) essentialExited = true;
     if (recorded.get(name)?.lastStatus !== 'STOPPED') fresh[name] = exitPatch(exit);
   }
-  if (Object.keys(fresh).length === 0) return undefined;
+  if (Object.keys(fresh).length === 0 || (essentialOnly && !essentialExited)) return undefined;
   return recordAction(undefined, essentialExited
     ? { desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedReason: ESSENTIAL_EXITED, containers: fresh }
     : { containers: fresh });
@@ -154,10 +168,12 @@ function exitPatch(exit: ObservedExit): ContainerPatch {
   return { lastStatus: 'STOPPED', ...(exit.exitCode !== undefined ? { exitCode: exit.exitCode } : {}), ...(reason !== undefined ? { reason } : {}) };
 }
 
+/** The move to RUNNING: started containers RUNNING, those that already exited (or never started) STOPPED. */
 function runningPatches(observed: ObservedTask): Record<string, ContainerPatch> {
   const patches: Record<string, ContainerPatch> = {};
   for (const [name, c] of Object.entries(observed.containers)) {
-    patches[name] = { lastStatus: 'RUNNING', runtimeId: c.runtimeId, ...(c.imageDigest !== undefined ? { imageDigest: c.imageDigest } : {}) };
+    const identity = { ...(c.never ? {} : { runtimeId: c.runtimeId }), ...(c.imageDigest !== undefined ? { imageDigest: c.imageDigest } : {}) };
+    patches[name] = c.exit ? { ...identity, ...exitPatch(c.exit) } : { lastStatus: 'RUNNING', ...identity };
   }
   return patches;
 }
