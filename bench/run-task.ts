@@ -106,7 +106,7 @@ async function measureAll(ctx: Context, plan: TaskSuitePlan, tempDir: (prefix: s
   state.server = server;
   progress(`started Berth ${server.version} at ${server.endpoint} (PID ${server.pid}, data in ${server.dataDir})`);
   state.setup = await prepareBerth(server.endpoint, layoutDir);
-  const berth = new BerthTasks(server.endpoint, state.setup, server.pid);
+  const berth = new BerthTasks(server.endpoint, state.setup, server.pid, server.dataDir);
   state.berth = berth;
   cleanups.add({ what: 'stop Berth tasks', undo: () => berth.stopAll() });
   progress(`Berth: image pushed, VPC ${state.setup.vpcId}, subnet ${state.setup.subnetId}`);
@@ -171,7 +171,7 @@ async function measureAll(ctx: Context, plan: TaskSuitePlan, tempDir: (prefix: s
     memory,
     notes: [
       'Berth: RunTask (Fargate, awsvpc, 256 CPU/512 MiB) then DescribeTasks every 20 ms until lastStatus RUNNING; the task gets a network '
-        + 'namespace with a veth on the VPC bridge, an IP, an overlay rootfs, a cgroup envelope and `runc run` (foreground, as its monitor).',
+        + 'namespace with a veth on the VPC bridge, an IP, an overlay rootfs, a cgroup envelope, and conmon running `runc create` as the container\'s monitor, then `runc start`.',
       'runc: per container an overlay rootfs over the unpacked layers, /etc/hosts, the same config.json (Berth\'s buildRuntimeSpec), '
         + '`runc run -d`, then `runc state` every 20 ms until running. No veth/IP (runc makes a namespace with only lo), no store, no API.',
       'docker: `docker run -d --network none` against a dockerd the benchmark started (vfs storage, no bridge, no iptables), then '

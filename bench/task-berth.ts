@@ -82,7 +82,11 @@ export class BerthTasks implements ContainerRuntime {
   readonly #pid: number;
   #live: string[] = [];
 
-  constructor(endpoint: string, setup: BerthSetup, pid: number) {
+  /** The server's data directory: its containers' conmon monitors name their bundles under it. */
+  readonly #dataDir: string;
+
+  constructor(endpoint: string, setup: BerthSetup, pid: number, dataDir: string) {
+    this.#dataDir = dataDir;
     this.#ecs = new ECSClient(clientConfig(endpoint));
     this.#subnetId = setup.subnetId;
     this.#pid = pid;
@@ -159,8 +163,9 @@ export class BerthTasks implements ContainerRuntime {
 
   /**
    * Berth's process's resident memory (KiB; the least of five readings 100 ms apart, so a garbage
-   * collection between readings shows less), and its child processes' (the `runc run` monitor of
-   * each container): RSS, and PSS, which shares the pages of the one runc binary among them.
+   * collection between readings shows less), and its containers' monitors' (conmon, one per container,
+   * reparented away from Berth, found by the bundle path under Berth's data directory): RSS, and PSS, which
+   * shares the pages of the one conmon binary among them.
    */
   async memory(): Promise<{ serverKiB: number; childrenRssKiB: number; childrenPssKiB: number; children: number }> {
     let serverKiB = Infinity;
@@ -173,8 +178,9 @@ export class BerthTasks implements ContainerRuntime {
     let children = 0;
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry) || Number(entry) === this.#pid) continue;
+      if (!isMonitorOf(Number(entry), this.#dataDir)) continue;
       const status = readStatus(Number(entry));
-      if (status?.ppid !== this.#pid) continue;
+      if (!status) continue;
       children++;
       childrenRssKiB += status.rssKiB;
       childrenPssKiB += readPss(Number(entry));
@@ -185,6 +191,18 @@ export class BerthTasks implements ContainerRuntime {
   destroy(): void {
     this.#ecs.destroy();
   }
+}
+
+/** Whether the process is a conmon whose bundle lies under `dataDir`. */
+function isMonitorOf(pid: number, dataDir: string): boolean {
+  let args: string[];
+  try {
+    args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return false;
+  }
+  const bundle = args[args.indexOf('-b') + 1] ?? '';
+  return (args[0] ?? '').endsWith('conmon') && bundle.startsWith(`${dataDir}/`);
 }
 
 /** PPid and VmRSS from /proc/<pid>/status (undefined when the process is gone). */

@@ -17,7 +17,7 @@ export interface MemoryFigure {
   running: number;
   serverBeforeKiB: number;
   serverAtKiB: number;
-  /** Berth's child processes (the `runc run` monitor of each container) at `running` tasks: RSS and PSS. */
+  /** The conmon monitors of Berth's containers (one per container) at `running` tasks: RSS and PSS. */
   childrenRssKiB: number;
   childrenPssKiB: number;
   children: number;
@@ -65,7 +65,7 @@ function memoryLines(memory: TaskReportInput['memory']): string[] {
   return [
     `Memory at ${memory.running} of ${memory.tasks} tasks RUNNING (VmRSS from /proc/<pid>/status):`,
     `  Berth server process: ${mib(memory.serverBeforeKiB)} MiB before, ${mib(memory.serverAtKiB)} MiB at ${memory.running} → ${perTask.toFixed(0)} KiB per running task`,
-    `  its ${memory.children} child processes (a \`runc run\` monitor per container): RSS ${mib(memory.childrenRssKiB)} MiB → `
+    `  its ${memory.children} container monitors (a conmon per container): RSS ${mib(memory.childrenRssKiB)} MiB → `
       + `${(memory.childrenRssKiB / Math.max(1, memory.running)).toFixed(0)} KiB per running task; PSS ${mib(memory.childrenPssKiB)} MiB → `
       + `${(memory.childrenPssKiB / Math.max(1, memory.running)).toFixed(0)} KiB per running task`,
   ];

@@ -31,6 +31,7 @@ import { NodeProcessRunner, type ProcessRunner } from './platform/processes.ts';
 import { Cgroups } from './runtime/drivers/runc/cgroups.ts';
 import type { TaskContainerDriver } from './runtime/drivers/driver.ts';
 import { RuncDriver } from './runtime/drivers/runc/runc-driver.ts';
+import { CONTAINERS_SECCOMP_PROFILE, readSeccompProfile } from './runtime/drivers/runc/seccomp.ts';
 import { createDockerDriver, dockerUnavailable } from './runtime/drivers/docker/index.ts';
 import { ImageStore } from './runtime/images/image-store.ts';
 import { RegistryImages } from './runtime/images/registry-source.ts';
@@ -180,7 +181,10 @@ async function buildTaskRunner(parts: TaskRunnerParts): Promise<{ runner: TaskRu
     const images = new ImageStore({ dataDir: settings.dataDir, processes, ids });
     // Debian's tini package: the init for initProcessEnabled (without it such containers fail to start).
     const initPath = existsSync(TINI_STATIC) ? TINI_STATIC : undefined;
-    const driver: TaskContainerDriver = new RuncDriver({ dataDir: settings.dataDir, processes, images, cgroups: new Cgroups(), initPath });
+    // Docker's default seccomp profile, as Debian's golang-github-containers-common installs it.
+    const seccomp = await readSeccompProfile(CONTAINERS_SECCOMP_PROFILE);
+    if (!seccomp) log(`task runner: no seccomp profile at ${CONTAINERS_SECCOMP_PROFILE}; containers run without a syscall filter`);
+    const driver: TaskContainerDriver = new RuncDriver({ dataDir: settings.dataDir, processes, images, cgroups: new Cgroups(), initPath, ...(seccomp ? { seccomp } : {}) });
     const host = {
       network: new TaskNetwork(new IpRouteKernel()),
       images: new RegistryImages({ store, blobs: parts.blobs, images, addressing: parts.addressing, remotePulls: settings.remotePulls, ids, clock }),

@@ -12,6 +12,7 @@ import { OciLayoutSource } from '../../src/runtime/images/oci.ts';
 import { Cgroups } from '../../src/runtime/drivers/runc/cgroups.ts';
 import type { ContainerLaunch } from '../../src/runtime/drivers/driver.ts';
 import { RuncDriver, type RuncContainer } from '../../src/runtime/drivers/runc/runc-driver.ts';
+import { CONTAINERS_SECCOMP_PROFILE, readSeccompProfile } from '../../src/runtime/drivers/runc/seccomp.ts';
 import { busyboxAvailable, buildTestImages, TEST_IMAGE_TAGS, type TestImageTag } from '../images/test-images.ts';
 
 function which(cmd: string): boolean {
@@ -260,6 +261,30 @@ describe('runc driver', { skip: reason ?? false }, () => {
     assert.equal(new Set(numbers).size, numbers.length);
     assert.equal(numbers.at(-1), 399);
     await c.remove();
+  });
+
+  test('with the default seccomp profile the kernel filters the container\'s syscalls; without one it does not', async () => {
+    const profile = await readSeccompProfile(CONTAINERS_SECCOMP_PROFILE);
+    if (!profile) {
+      if (process.env.CI === 'true') throw new Error(`${CONTAINERS_SECCOMP_PROFILE} is missing (apt-get install golang-github-containers-common)`);
+      return;
+    }
+    // /proc/self/status `Seccomp:` is 2 in filter mode, 0 without a filter (proc(5)).
+    const attempt = async (with_: RuncDriver) => {
+      const lines: string[] = [];
+      const taskId = `${run}-sec${++n}`;
+      await with_.createTask(taskId, { cpu: 256, memory: 512 });
+      tasks.add(taskId);
+      const c = await with_.start({ taskId, containerId: `${taskId}-0`, image: images.shell, definition: { command: ['grep "^Seccomp:" /proc/self/status'] }, onOutput: (line) => lines.push(line.text) }) as RuncContainer;
+      live.push(c);
+      await c.waitExit();
+      await c.remove();
+      return lines.join('|');
+    };
+    const plain = await attempt(driver);
+    const filtered = await attempt(new RuncDriver({ dataDir, processes: new NodeProcessRunner(), images: new ImageStore({ dataDir, processes: new NodeProcessRunner(), ids: cryptoIds }), cgroups, seccomp: profile }));
+    assert.equal(plain, 'Seccomp:\t0');
+    assert.equal(filtered, 'Seccomp:\t2');
   });
 
   test('afterwards no bth container, mount or cgroup of this run remains', async () => {

@@ -16,6 +16,7 @@ import { ContainerLifecycle, type ContainerState } from './container-states.ts';
 import { ExitFiles, type ExitReport } from './exit-files.ts';
 import { LogTail } from './log-tail.ts';
 import { resolveUser } from './users.ts';
+import { seccompFor, type SeccompProfile } from './seccomp.ts';
 
 export interface RuncDriverOptions {
   dataDir: string;
@@ -28,6 +29,8 @@ export interface RuncDriverOptions {
   initPath?: string;
   /** conmon truncates a container's log file past this many bytes (default 64 MiB). */
   logSizeMax?: number;
+  /** The default seccomp profile (seccomp.ts); without one containers run unfiltered, as runc's default is. */
+  seccomp?: SeccompProfile;
 }
 
 /** What Berth keeps beside a bundle to re-attach after a restart. */
@@ -92,6 +95,7 @@ export class RuncDriver implements TaskContainerDriver {
         hostname, hostsFile, resolvConfFile, netnsPath: launch.network?.path,
         cgroupsPath: this.#options.cgroups.containerPath(launch.taskId, launch.containerId), initPath: this.#options.initPath,
       });
+      if (this.#options.seccomp) spec.linux.seccomp = seccompFor(this.#options.seccomp, spec.process.capabilities.bounding);
       await writeFile(join(dir, 'config.json'), JSON.stringify(spec, null, 2));
       await writeFile(join(dir, NOTE_FILE), JSON.stringify({ taskId: launch.taskId, stopSignal } satisfies ContainerNote));
       await startConmon({

@@ -1,5 +1,6 @@
 // The part of the OCI runtime spec (config.json, runtime-spec v1.0.2, the version runc 1.1 speaks)
 // that Berth writes. Field names are the spec's.
+import type { OciSeccomp } from './seccomp.ts';
 
 export interface RuntimeSpec {
   ociVersion: string;
@@ -22,6 +23,7 @@ export interface RuntimeSpec {
     namespaces: { type: string; path?: string }[];
     maskedPaths: string[];
     readonlyPaths: string[];
+    seccomp?: OciSeccomp;
   };
 }
 
