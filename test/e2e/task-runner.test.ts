@@ -174,7 +174,7 @@ describe('task runner', { skip: reason ?? false }, () => {
 
     const running = await waitForTask(store, good, (r) => r.task.lastStatus === 'RUNNING' || terminal(r));
     assert.equal(running.task.lastStatus, 'RUNNING', running.task.stoppedReason);
-    const states = Object.fromEntries((running.task.containers ?? []).map((c) => [c.name, [c.lastStatus, c.exitCode]]));
+    const states = Object.fromEntries((running.task.containers ?? []).map((c): [string, [string | undefined, number | undefined]] => [c.name ?? '', [c.lastStatus, c.exitCode]]));
     assert.deepEqual(states, { app: ['RUNNING', undefined], migrate: ['STOPPED', 0], sidecar: ['RUNNING', undefined] });
     const firstEvent = async (stream: string) => {
       for (let i = 0; i < 50; i++) {
