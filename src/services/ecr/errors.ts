@@ -80,9 +80,10 @@ export class ImageDigestDoesNotMatchException extends EcrError {
 }
 
 export class LayersNotFoundException extends EcrError {
-  constructor(digest: string) {
+  /** By default PutImage's case (a manifest names it); GetDownloadUrlForLayer passes its own text. */
+  constructor(digest: string, message = `The layer or manifest '${digest}' that the image references does not exist in the repository.`) {
     // Not verified: Berth's text.
-    super('LayersNotFoundException', `The layer or manifest '${digest}' that the image references does not exist in the repository.`);
+    super('LayersNotFoundException', message);
   }
 }
 
@@ -101,5 +102,54 @@ export class TooManyTagsException extends EcrError {
 export class ImageNotFoundException extends EcrError {
   constructor(message: string) {
     super('ImageNotFoundException', message);
+  }
+}
+
+// The layer API's errors (layers.ts, layer-uploads.ts). The shapes' descriptions are the ECR API
+// Reference's; the texts are Berth's (Not verified against AWS answers).
+
+export class UploadNotFoundException extends EcrError {
+  constructor(uploadId: string, name: string, registryId: string) {
+    super('UploadNotFoundException',
+      `The upload with id '${uploadId}' does not exist in the repository with name '${name}' in the registry with id '${registryId}'`);
+  }
+}
+
+/**
+ * A part that does not continue the upload exactly. The shape also has registryId, repositoryName,
+ * uploadId and lastValidByteReceived members; Berth's JSON error writer sends only the message, so the
+ * last valid byte is in the text.
+ */
+export class InvalidLayerPartException extends EcrError {
+  constructor(uploadId: string, lastValidByte: number, first: number, last: number) {
+    super('InvalidLayerPartException',
+      `The layer part [${first}, ${last}] of upload '${uploadId}' does not continue the upload: the last valid byte received is ${lastValidByte}`);
+  }
+}
+
+export class EmptyUploadException extends EcrError {
+  constructor(uploadId: string) {
+    super('EmptyUploadException', `The upload with id '${uploadId}' does not contain any layer parts`);
+  }
+}
+
+export class InvalidLayerException extends EcrError {
+  constructor(given: string, actual: string) {
+    super('InvalidLayerException', `The layer digest '${given}' does not match the digest of the uploaded layer '${actual}'`);
+  }
+}
+
+export class LayerAlreadyExistsException extends EcrError {
+  constructor(digest: string, name: string, registryId: string) {
+    super('LayerAlreadyExistsException',
+      `The layer '${digest}' already exists in the repository with name '${name}' in the registry with id '${registryId}'`);
+  }
+}
+
+export class LayerInaccessibleException extends EcrError {
+  constructor(digest: string) {
+    // The API Reference's description of the shape, with the digest.
+    super('LayerInaccessibleException',
+      `The layer '${digest}' is not available because it is not associated with an image. Unassociated image layers may be cleaned up at any time.`);
   }
 }

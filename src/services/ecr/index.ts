@@ -1,4 +1,4 @@
-// Amazon ECR: repositories, images and authorization for the registry Berth serves under /v2/
+// Amazon ECR: repositories, images, layers and authorization for the registry Berth serves under /v2/
 // (src/registry/). The operations Berth does not serve yet answer NotImplemented (LIMITATIONS.md).
 import { ModelIndex } from '../../aws/models/model-index.ts';
 import type { AwsService } from '../../aws/service.ts';
@@ -7,6 +7,9 @@ import { authorizationOperations } from './authorization.ts';
 import type { EcrRegistryDeps } from './context.ts';
 import { InvalidParameterException } from './errors.ts';
 import { imageOperations } from './images.ts';
+import { KeyedLock } from './keyed-lock.ts';
+import { layerUploadOperations } from './layer-uploads.ts';
+import { layerOperations } from './layers.ts';
 import { lifecycleOperations } from './lifecycle.ts';
 import { repositoryOperations } from './repositories.ts';
 import { tagOperations } from './tags.ts';
@@ -26,6 +29,8 @@ export function createEcrService(deps: ServiceDeps, registry: EcrRegistryDeps): 
       ...authorizationOperations(ecr),
       ...tagOperations(ecr),
       ...lifecycleOperations(ecr),
+      ...layerOperations(ecr),
+      ...layerUploadOperations({ ...ecr, uploadLocks: new KeyedLock() }),
     },
     // ECR reports input that breaks the model as InvalidParameterException (awsJson1_1, 400).
     validationError: (message) => new InvalidParameterException(message),
