@@ -1,7 +1,10 @@
 // Runs a host command (runc, docker, skopeo, mount, ip) for the tasks benchmark: bounded by a
 // timeout, output collected, never rejects for a non-zero exit (callers decide what is an error).
+// Also the synchronous sweeps a started daemon's cleanup needs (its processes, mounts and cgroups),
+// shared by the benchmark's docker peer and the tests' dockerd (test/support/dockerd.ts).
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface CommandResult {
   code: number | null;
@@ -60,5 +63,83 @@ export function mountPointsUnderNow(dir: string): string[] {
     return mountPointsUnder(readFileSync('/proc/self/mountinfo', 'utf8'), dir);
   } catch {
     return [];
+  }
+}
+
+/** SIGKILL, ignoring a process that is gone already. */
+export function killNow(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
+}
+
+function numericEntries(dir: string): number[] {
+  try {
+    return readdirSync(dir).filter((entry) => /^\d+$/.test(entry)).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** PIDs whose command line contains `text` (never this process). */
+export function processesMentioning(text: string): number[] {
+  return numericEntries('/proc').filter((pid) => {
+    if (pid === process.pid) return false;
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+    } catch {
+      return false;
+    }
+  });
+}
+
+function cgroupHierarchies(): string[] {
+  const root = '/sys/fs/cgroup';
+  try {
+    const entries = readdirSync(root, { withFileTypes: true });
+    if (entries.some((e) => e.name === 'cgroup.controllers')) return [root];
+    return entries.filter((e) => e.isDirectory()).map((e) => join(root, e.name));
+  } catch {
+    return [];
+  }
+}
+
+/** Directories of the cgroup `name` and everything under it in every hierarchy, deepest first. */
+function cgroupTree(name: string): string[] {
+  const dirs: string[] = [];
+  const walk = (dir: string): void => {
+    for (const child of readdirSync(dir, { withFileTypes: true })) if (child.isDirectory()) walk(join(dir, child.name));
+    dirs.push(dir);
+  };
+  for (const hierarchy of cgroupHierarchies()) {
+    const top = join(hierarchy, name);
+    if (existsSync(top)) walk(top);
+  }
+  return dirs;
+}
+
+/** PIDs in the cgroup `name` or below it, in any hierarchy. */
+export function processesInCgroup(name: string): number[] {
+  const pids = new Set<number>();
+  for (const dir of cgroupTree(name)) {
+    try {
+      for (const line of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) if (line.trim() !== '') pids.add(Number(line));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return [...pids];
+}
+
+/** Removes the cgroup `name` and its children, deepest first; busy ones stay for a leak check to report. */
+export function removeCgroupTree(name: string): void {
+  for (const dir of cgroupTree(name)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // Busy or gone.
+    }
   }
 }

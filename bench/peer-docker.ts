@@ -3,10 +3,12 @@
 // image loaded from the OCI layout; `docker run -d` timed until `docker inspect` says running.
 // Everything it made (containers, daemon, its containerd, cgroups, files) is removed at the end.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mountPointsUnderNow, run, runNow, runOk } from './host-commands.ts';
+import {
+  killNow, mountPointsUnderNow, processesInCgroup, processesMentioning, removeCgroupTree, run, runNow, runOk,
+} from './host-commands.ts';
 import { ChildServer } from './servers.ts';
 import { pollUntil, type ContainerRuntime, type StartResult } from './task-runtimes.ts';
 
@@ -129,84 +131,11 @@ export class DockerPeer implements ContainerRuntime {
    * are killed by PID, then its mounts, cgroups and files are removed.
    */
   #afterDaemon(): void {
-    for (const pid of processesMentioning(this.#dir)) kill(pid);
-    for (const pid of processesInCgroup(CGROUP_PARENT)) kill(pid);
+    for (const pid of processesMentioning(this.#dir)) killNow(pid);
+    for (const pid of processesInCgroup(CGROUP_PARENT)) killNow(pid);
     for (const point of mountPointsUnderNow(this.#dir)) runNow('umount', ['-l', point]);
     removeCgroupTree(CGROUP_PARENT);
     rmSync(this.#dir, { recursive: true, force: true });
     if (!this.#trustKeyExisted) rmSync(TRUST_KEY, { force: true });
-  }
-}
-
-function kill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
-
-function numericEntries(dir: string): number[] {
-  try {
-    return readdirSync(dir).filter((e) => /^\d+$/.test(e)).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** PIDs whose command line contains `text` (never this process). */
-function processesMentioning(text: string): number[] {
-  return numericEntries('/proc').filter((pid) => {
-    if (pid === process.pid) return false;
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
-    } catch {
-      return false;
-    }
-  });
-}
-
-function cgroupHierarchies(): string[] {
-  const root = '/sys/fs/cgroup';
-  try {
-    const entries = readdirSync(root, { withFileTypes: true });
-    if (entries.some((e) => e.name === 'cgroup.controllers')) return [root];
-    return entries.filter((e) => e.isDirectory()).map((e) => join(root, e.name));
-  } catch {
-    return [];
-  }
-}
-
-/** Directories of the cgroup `name` and its children in every hierarchy, deepest first. */
-function cgroupTree(name: string): string[] {
-  const dirs: string[] = [];
-  for (const hierarchy of cgroupHierarchies()) {
-    const top = join(hierarchy, name);
-    if (!existsSync(top)) continue;
-    for (const child of readdirSync(top, { withFileTypes: true })) if (child.isDirectory()) dirs.push(join(top, child.name));
-    dirs.push(top);
-  }
-  return dirs;
-}
-
-function processesInCgroup(name: string): number[] {
-  const pids = new Set<number>();
-  for (const dir of cgroupTree(name)) {
-    try {
-      for (const line of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) if (line.trim() !== '') pids.add(Number(line));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return [...pids];
-}
-
-function removeCgroupTree(name: string): void {
-  for (const dir of cgroupTree(name)) {
-    try {
-      rmdirSync(dir);
-    } catch {
-      // Busy or gone: reported by the leftover check.
-    }
   }
 }

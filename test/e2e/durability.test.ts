@@ -1,7 +1,6 @@
 // kill -9 in the middle of a burst of writes: every write the server acknowledged is still there
 // after a restart, and the store opens consistent.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,34 +9,20 @@ import {
   CreateClusterCommand, DescribeClustersCommand, DescribeTaskDefinitionCommand, ECSClient,
   ListTaskDefinitionsCommand, RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
+import { BerthProcess } from '../support/berth-process.ts';
 
-const BIN = new URL('../../bin/berth.mjs', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'berth-durability-'));
-const children: ChildProcess[] = [];
+const servers: BerthProcess[] = [];
 
-after(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+after(async () => {
+  for (const server of servers) await server.kill();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Starts `berth server` as a child process and resolves with its URL once it listens. */
-async function spawnBerth(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--data-dir', dataDir, '--remote-pulls', 'false'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`berth did not start within 20 s: ${seen}`)), 20_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString('utf8');
-      const match = /listening on (http:\/\/\S+)/.exec(seen);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`berth exited with ${String(code)}: ${seen}`)));
-  });
-  return { child, url };
+async function spawnBerth(): Promise<BerthProcess> {
+  const server = await BerthProcess.start(dataDir);
+  servers.push(server);
+  return server;
 }
 
 function client(url: string): ECSClient {
@@ -59,6 +44,7 @@ test('every acknowledged write survives SIGKILL during a burst', { timeout: 120_
   const ackedRevisions: number[] = [];
   const ackedClusters: string[] = [];
   let killed = false;
+  let dead: Promise<void> | undefined;
   let sent = 0;
 
   // 8 writers in a closed loop, bounded by count; the server is killed once 120 writes are acknowledged.
@@ -79,7 +65,7 @@ test('every acknowledged write survives SIGKILL during a burst', { timeout: 120_
       }
       if (!killed && ackedRevisions.length + ackedClusters.length >= 120) {
         killed = true;
-        first.child.kill('SIGKILL');
+        dead = first.kill();
       }
     }
   };
@@ -87,7 +73,7 @@ test('every acknowledged write survives SIGKILL during a burst', { timeout: 120_
   ecs.destroy();
   assert.ok(killed, 'the server was killed mid-burst');
   assert.ok(sent > ackedRevisions.length + ackedClusters.length, 'some writes were in flight when the server died');
-  await new Promise((resolve) => first.child.once('exit', resolve).exitCode !== null && resolve(undefined));
+  await dead;
 
   const second = await spawnBerth();
   const restarted = client(second.url);
@@ -116,6 +102,6 @@ test('every acknowledged write survives SIGKILL during a burst', { timeout: 120_
     assert.equal(next.taskDefinition?.revision, Math.max(...stored) + 1);
   } finally {
     restarted.destroy();
-    second.child.kill('SIGTERM');
+    await second.stop();
   }
 });

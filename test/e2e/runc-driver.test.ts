@@ -11,7 +11,7 @@ import { ImageStore, type PulledImage } from '../../src/runtime/images/image-sto
 import { OciLayoutSource } from '../../src/runtime/images/oci.ts';
 import { Cgroups } from '../../src/runtime/drivers/runc/cgroups.ts';
 import type { ContainerLaunch } from '../../src/runtime/drivers/driver.ts';
-import { RuncDriver, type RuncContainer } from '../../src/runtime/drivers/runc/runc-driver.ts';
+import { RuncDriver, type RuncContainer, type RuncDriverOptions } from '../../src/runtime/drivers/runc/runc-driver.ts';
 import { CONTAINERS_SECCOMP_PROFILE, readSeccompProfile } from '../../src/runtime/drivers/runc/seccomp.ts';
 import { busyboxAvailable, buildTestImages, TEST_IMAGE_TAGS, type TestImageTag } from '../images/test-images.ts';
 
@@ -65,6 +65,12 @@ describe('runc driver', { skip: reason ?? false }, () => {
     await umount.run('umount', ['-R', join(dataDir, 'runtime', 'containers')]);
     await rm(dataDir, { recursive: true, force: true });
   });
+
+  /** A second driver over the same data directory, as a restarted Berth builds one. */
+  function anotherDriver(extra: Partial<RuncDriverOptions> = {}): RuncDriver {
+    const processes = new NodeProcessRunner();
+    return new RuncDriver({ dataDir, processes, images: new ImageStore({ dataDir, processes, ids: cryptoIds }), cgroups, ...extra });
+  }
 
   let n = 0;
   async function start(tag: TestImageTag, launch: Partial<ContainerLaunch> = {}, lines: string[] = []): Promise<RuncContainer> {
@@ -214,7 +220,7 @@ describe('runc driver', { skip: reason ?? false }, () => {
     await first.release();
     await new Promise((r) => setTimeout(r, 1500));
     const again: string[] = [];
-    const successor = new RuncDriver({ dataDir, processes: new NodeProcessRunner(), images: new ImageStore({ dataDir, processes: new NodeProcessRunner(), ids: cryptoIds }), cgroups });
+    const successor = anotherDriver();
     assert.equal(await successor.reattach({ taskId: 'another-task', containerId: first.id }), undefined);
     const second = await successor.reattach({ taskId, containerId: first.id, onOutput: (line) => again.push(line.text) }) as RuncContainer;
     assert.ok(second, 're-attached');
@@ -243,7 +249,7 @@ describe('runc driver', { skip: reason ?? false }, () => {
   });
 
   test('when conmon truncates a full log the output keeps flowing from the new file', async () => {
-    const small = new RuncDriver({ dataDir, processes: new NodeProcessRunner(), images: new ImageStore({ dataDir, processes: new NodeProcessRunner(), ids: cryptoIds }), cgroups, logSizeMax: 4096 });
+    const small = anotherDriver({ logSizeMax: 4096 });
     const taskId = `${run}-rotate`;
     await small.createTask(taskId, { cpu: 256, memory: 512 });
     tasks.add(taskId);
@@ -282,7 +288,7 @@ describe('runc driver', { skip: reason ?? false }, () => {
       return lines.join('|');
     };
     const plain = await attempt(driver);
-    const filtered = await attempt(new RuncDriver({ dataDir, processes: new NodeProcessRunner(), images: new ImageStore({ dataDir, processes: new NodeProcessRunner(), ids: cryptoIds }), cgroups, seccomp: profile }));
+    const filtered = await attempt(anotherDriver({ seccomp: profile }));
     assert.equal(plain, 'Seccomp:\t0');
     assert.equal(filtered, 'Seccomp:\t2');
   });

@@ -41,7 +41,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AwsCli, detectAwsCli } from './seed-cli/aws-cli.ts';
-import { BerthProcess } from './seed-cli/berth-process.ts';
+import { BerthProcess } from '../support/berth-process.ts';
 import { Lab } from './seed-cli/lab.ts';
 import { seed001And003 } from './seed-cli/seed-001-003.ts';
 import { seed002, seed002Roles } from './seed-cli/seed-002.ts';

@@ -5,7 +5,7 @@
 // leaves nothing behind once they stop. Needs root, runc, conmon, iproute2 and busybox-static (see
 // task-runner-support.ts); skips with the reason, except under CI=true.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,10 +21,10 @@ import { LOST_TASK_REASON } from '../../src/controllers/task-runner/planner.ts';
 import { Cgroups } from '../../src/runtime/drivers/runc/cgroups.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/store.ts';
+import { BerthProcess } from '../support/berth-process.ts';
 import { createSubnet, pushTestImages, stopTask, taskHostSkipReason, waitForTask, writeTask, type TestSubnet } from './task-runner-support.ts';
 
 const reason = await taskHostSkipReason('task runner restart test');
-const BIN = new URL('../../bin/berth.mjs', import.meta.url).pathname;
 const IMAGE = (tag: string) => `123456789012.dkr.ecr.us-east-1.amazonaws.com/restart:${tag}`;
 
 function clientConfig(url: string) {
@@ -128,35 +128,9 @@ test('a task running when Berth stops runs on, and the restarted Berth re-attach
   assert.deepEqual(logs.filter((l) => l.startsWith('internal error')), []);
 });
 
-/** `berth server` as a child process, to be killed with SIGKILL. */
-async function spawnBerth(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--data-dir', dataDir, '--remote-pulls', 'false'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`berth did not start within 20 s: ${seen}`)), 20_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString('utf8');
-      const match = /listening on (http:\/\/\S+)/.exec(seen);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`berth exited with ${String(code)}: ${seen}`)));
-  });
-  return { child, url };
-}
-
-async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  await exited;
-}
-
 test('after kill -9: running tasks are re-attached, an exit meanwhile stops its task, a vanished container is lost', { skip: reason ?? false, timeout: 150_000 }, async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'bth-restart9-'));
-  let server = await spawnBerth(dataDir);
+  let server = await BerthProcess.start(dataDir);
   let store: Store | undefined;
   const taskIds: string[] = [];
   try {
@@ -172,13 +146,13 @@ test('after kill -9: running tasks are re-attached, an exit meanwhile stops its 
     }
     await until('a few ticks', async () => ((await ticks(server.url, 'loop', looping)).length >= 3 ? true : undefined));
 
-    await kill(server.child, 'SIGKILL');
+    await server.kill();
     // As after a reboot: the monitor is gone without writing an exit status, and so is the container.
     const monitor = Number(readFileSync(join(dataDir, 'runtime', 'containers', `bth-${vanishing}-0`, 'conmon.pid'), 'utf8'));
     process.kill(monitor, 'SIGKILL');
     execFileSync('runc', ['delete', '--force', `bth-${vanishing}-0`]);
     await until('the exiting task to exit', async () => (runcStatus(exiting) === 'stopped' ? true : undefined));
-    server = await spawnBerth(dataDir);
+    server = await BerthProcess.start(dataDir);
 
     const exited = await waitForTask(store, exiting, (r) => r.task.lastStatus === 'STOPPED');
     assert.equal(exited.task.stoppedReason, 'Essential container in task exited');
@@ -200,7 +174,7 @@ test('after kill -9: running tasks are re-attached, an exit meanwhile stops its 
     await waitForTask(store, looping, (r) => r.task.lastStatus === 'STOPPED');
     for (const id of taskIds) await assertNothingLeft(id, dataDir);
   } finally {
-    await kill(server.child, 'SIGTERM');
+    await server.stop();
     await store?.close();
     // Whatever a failed assertion left running: a server started only to remove it.
     const cleanup = await startBerth({ ...DEFAULT_SETTINGS, port: 0, dataDir, remotePulls: false }, { log: () => undefined });

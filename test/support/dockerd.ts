@@ -9,11 +9,14 @@
 // stop() removes everything it made: containers, networks and their bridges, the daemon and its containerd
 // and shims, mounts, cgroups, files, and /etc/docker/key.json when this daemon created it.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  killNow, mountPointsUnderNow, processesInCgroup, processesMentioning, removeCgroupTree, runNow,
+} from '../../bench/host-commands.ts';
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 15_000;
@@ -174,113 +177,12 @@ export class TestDockerd {
    * process in its cgroup parent are killed by PID; then its mounts, bridges, cgroups and files go.
    */
   #removeLeftovers(bridges: Set<string>): void {
-    for (const pid of processesMentioning(this.dir)) kill(pid);
-    for (const pid of processesInCgroup(this.#cgroupParent)) kill(pid);
-    for (const point of mountPointsUnder(this.dir)) runQuietly('umount', ['-l', point]);
-    for (const bridge of bridges) if (existsSync(`/sys/class/net/${bridge}`)) runQuietly('ip', ['link', 'delete', bridge]);
+    for (const pid of processesMentioning(this.dir)) killNow(pid);
+    for (const pid of processesInCgroup(this.#cgroupParent)) killNow(pid);
+    for (const point of mountPointsUnderNow(this.dir)) runNow('umount', ['-l', point]);
+    for (const bridge of bridges) if (existsSync(`/sys/class/net/${bridge}`)) runNow('ip', ['link', 'delete', bridge]);
     removeCgroupTree(this.#cgroupParent);
     rmSync(this.dir, { recursive: true, force: true });
     if (!this.#trustKeyExisted) rmSync(TRUST_KEY, { force: true });
-  }
-}
-
-function runQuietly(command: string, args: string[]): void {
-  try {
-    execFileSync(command, args, { stdio: 'ignore', timeout: 10_000 });
-  } catch {
-    // Gone already.
-  }
-}
-
-function kill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Gone already.
-  }
-}
-
-function numericEntries(dir: string): number[] {
-  try {
-    return readdirSync(dir).filter((entry) => /^\d+$/.test(entry)).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** PIDs whose command line contains `text` (never this process). */
-function processesMentioning(text: string): number[] {
-  return numericEntries('/proc').filter((pid) => {
-    if (pid === process.pid) return false;
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** Mount points at or under `dir` (field 5 of mountinfo, octal escapes decoded), deepest first. */
-function mountPointsUnder(dir: string): string[] {
-  let mountinfo = '';
-  try {
-    mountinfo = readFileSync('/proc/self/mountinfo', 'utf8');
-  } catch {
-    return [];
-  }
-  const points: string[] = [];
-  for (const line of mountinfo.split('\n')) {
-    const raw = line.split(' ')[4];
-    if (raw === undefined) continue;
-    const point = raw.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
-    if (point === dir || point.startsWith(`${dir}/`)) points.push(point);
-  }
-  return points.sort((a, b) => b.length - a.length);
-}
-
-function cgroupHierarchies(): string[] {
-  const root = '/sys/fs/cgroup';
-  try {
-    const entries = readdirSync(root, { withFileTypes: true });
-    if (entries.some((e) => e.name === 'cgroup.controllers')) return [root];
-    return entries.filter((e) => e.isDirectory()).map((e) => join(root, e.name));
-  } catch {
-    return [];
-  }
-}
-
-/** Directories of the cgroup `name` and everything under it in every hierarchy, deepest first. */
-function cgroupTree(name: string): string[] {
-  const dirs: string[] = [];
-  const walk = (dir: string): void => {
-    for (const child of readdirSync(dir, { withFileTypes: true })) if (child.isDirectory()) walk(join(dir, child.name));
-    dirs.push(dir);
-  };
-  for (const hierarchy of cgroupHierarchies()) {
-    const top = join(hierarchy, name);
-    if (existsSync(top)) walk(top);
-  }
-  return dirs;
-}
-
-function processesInCgroup(name: string): number[] {
-  const pids = new Set<number>();
-  for (const dir of cgroupTree(name)) {
-    try {
-      for (const line of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) if (line.trim() !== '') pids.add(Number(line));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return [...pids];
-}
-
-function removeCgroupTree(name: string): void {
-  for (const dir of cgroupTree(name)) {
-    try {
-      rmdirSync(dir);
-    } catch {
-      // Busy or gone: a leak check reports it.
-    }
   }
 }

@@ -45,7 +45,7 @@ export class HostWork {
     const taskId = action.taskId;
     switch (action.kind) {
       case 'attach-network':
-        this.#vpcTasks.set(task.record.network.vpcId, (this.#vpcTasks.get(task.record.network.vpcId) ?? new Set()).add(taskId));
+        this.#claimVpc(task.record.network.vpcId, taskId);
         try {
           resources.join = (await this.#host.network.attachTask(attachmentOf(task.record, taskId))).join;
           observed.network = 'attached';
@@ -91,6 +91,10 @@ export class HostWork {
     await this.#closeSinks(resources);
     await this.#host.containers.cleanupTask(taskId);
     await this.#detach(taskId, vpcId);
+  }
+
+  #claimVpc(vpcId: string, taskId: string): void {
+    this.#vpcTasks.set(vpcId, (this.#vpcTasks.get(vpcId) ?? new Set()).add(taskId));
   }
 
   async #detach(taskId: string, vpcId: string): Promise<void> {
@@ -142,7 +146,7 @@ export class HostWork {
     if (join) {
       resources.join = join;
       observed.network = 'attached';
-      this.#vpcTasks.set(record.network.vpcId, (this.#vpcTasks.get(record.network.vpcId) ?? new Set()).add(taskId));
+      this.#claimVpc(record.network.vpcId, taskId);
     }
     observed.pull = { pulledAt: record.task.pullStoppedAt ?? this.#clock.now(), digests: {} };
     for (const [name, container] of found) {

@@ -53,6 +53,8 @@ export class RuncDriver implements TaskContainerDriver {
   readonly #options: RuncDriverOptions;
   readonly #runc: string;
   readonly #exits: ExitFiles;
+  /** runc's absolute path, resolved once (conmon needs it; every container start would ask again). */
+  #runcPathOnce: Promise<string> | undefined;
 
   constructor(options: RuncDriverOptions) {
     this.#options = options;
@@ -187,7 +189,12 @@ export class RuncDriver implements TaskContainerDriver {
   }
 
   /** conmon runs the runtime by path. */
-  async #runcPath(): Promise<string> {
+  #runcPath(): Promise<string> {
+    this.#runcPathOnce ??= this.#resolveRunc();
+    return this.#runcPathOnce;
+  }
+
+  async #resolveRunc(): Promise<string> {
     if (this.#runc.includes('/')) return this.#runc;
     const found = await this.#options.processes.run('sh', ['-c', 'command -v "$1"', 'sh', this.#runc]);
     const path = found.stdout.trim();

@@ -2,7 +2,7 @@
 // directory; stopped by its PID. Its stderr is kept so the test can check it logged no internal errors.
 import { spawn, type ChildProcess } from 'node:child_process';
 
-const BIN = new URL('../../../bin/berth.mjs', import.meta.url).pathname;
+const BIN = new URL('../../bin/berth.mjs', import.meta.url).pathname;
 const START_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 5_000;
 
@@ -56,6 +56,15 @@ export class BerthProcess {
   /** Everything the server wrote to stderr so far. */
   log(): string {
     return this.#log.join('');
+  }
+
+  /** Sends SIGKILL at once (before the first await: a caller can kill mid-burst) and resolves when the process is gone. */
+  kill(): Promise<void> {
+    const child = this.#child;
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    process.kill(this.pid, 'SIGKILL');
+    return exited;
   }
 
   /** SIGTERM to this server's PID (it closes the store cleanly), SIGKILL if it has not exited in time. */
