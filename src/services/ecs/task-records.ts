@@ -21,6 +21,20 @@ export interface TaskNetworkRecord {
   assignPublicIp: boolean;
 }
 
+/**
+ * What a service task carries of its service (written by the service scheduler when it launches the task):
+ * the task runner registers the task's targets when it reaches RUNNING and drains them (DEACTIVATING)
+ * before its containers stop; health results are ignored for the grace period after it starts.
+ */
+export interface TaskServiceLink {
+  serviceArn: string;
+  serviceName: string;
+  /** The deployment that launched it: `ecs-svc/<19 digits>` (also the task's startedBy). */
+  deploymentId: string;
+  loadBalancers: { targetGroupArn: string; containerName: string; containerPort: number }[];
+  healthCheckGracePeriodSeconds: number;
+}
+
 export interface TaskRecord {
   /** Exactly what DescribeTasks answers (tags live with the tag store, not here). */
   task: Task;
@@ -28,6 +42,8 @@ export interface TaskRecord {
   taskDefinition: TaskDefinition;
   overrides: TaskOverride;
   network: TaskNetworkRecord;
+  /** Set for tasks a service launched. */
+  service?: TaskServiceLink;
   /** Why the runtime stopped the task on its own (pull failure, essential exit…), as ECS words it. */
   stopReason?: { stopCode: string; stoppedReason: string };
 }
