@@ -36,6 +36,11 @@ import { createDockerDriver, dockerUnavailable } from './runtime/drivers/docker/
 import { ImageStore } from './runtime/images/image-store.ts';
 import { RegistryImages } from './runtime/images/registry-source.ts';
 import { appendLogEvents, ensureLogStream } from './services/logs/index.ts';
+import { createElbv2Service } from './services/elbv2/index.ts';
+import { createLoadBalancerPlane } from './lb/index.ts';
+import { createLoadBalancerController } from './controllers/load-balancers/index.ts';
+import { createServiceScheduler } from './controllers/service-scheduler/index.ts';
+import { createSecurityGroupController } from './network/security-groups/index.ts';
 
 export interface RunningBerth {
   url: string;
@@ -72,11 +77,26 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   // Built before the services so RunTask and StopTask can wake it (it plans nothing until start()).
   const runner = await buildTaskRunner({ settings, store, clock, ids, blobs, addressing, log, intervalMs: options.taskRunnerIntervalMs });
   // setImmediate: the runner's pass starts after the operation's answer is written, not in between its awaits.
-  const taskEvents = { changed: () => void setImmediate(() => runner.runner.nudge()) };
+  const runnerEvents = { changed: () => void setImmediate(() => runner.runner.nudge()) };
+  // Controllers are built before the services so operations can wake them; none acts until start().
+  const plane = createLoadBalancerPlane({ log: (message) => log(`load balancer: ${message}`) });
+  const loadBalancers = createLoadBalancerController({ store, clock, ids, log, plane });
+  const scheduler = createServiceScheduler({ store, clock, ids, log, taskEvents: runnerEvents });
+  const securityGroups = createSecurityGroupController({ store, clock, log });
+  // Anything that changes tasks, services, load balancers or security groups wakes every controller that
+  // reads them; each re-reads the store (level-based), so a spurious wake-up costs one pass.
+  const taskEvents = {
+    changed: () => void setImmediate(() => {
+      runner.runner.nudge();
+      scheduler.nudge();
+      loadBalancers.nudge();
+      securityGroups.nudge();
+    }),
+  };
   const deps: ServiceDeps = { store, ids, defaultAccountId: settings.defaultAccountId, taskEvents };
   const services = [
     createEcsService(deps), createIamService(deps), createStsService(deps), createEc2Service(deps),
-    createEcrService(deps, { addressing, blobs }), createLogsService(deps),
+    createEcrService(deps, { addressing, blobs }), createLogsService(deps), createElbv2Service(deps),
   ];
   /** Data-plane endpoints on the same port (the OCI registry behind ECR comes here). */
   const routes: HttpRoute[] = [new RegistryRoute({ store, ids, clock, blobs, addressing, strictAuth: settings.strictAuth })];
@@ -129,11 +149,18 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
     extraChores: [{ name: 'ecr-lifecycle-policies', intervalMs: 10 * 60_000, run: async (now) => (await applyLifecyclePolicies(store, now)).expired }],
   });
   housekeeping.start();
+  loadBalancers.start();
+  securityGroups.start();
+  scheduler.start();
   return {
     url,
     port: address.port,
     async stop(stopOptions = {}) {
       await server.close();
+      await scheduler.stop();
+      await loadBalancers.stop();
+      await plane.close();
+      await securityGroups.stop();
       await housekeeping.stop();
       await runner.runner.stop(stopOptions);
       await store.close();
