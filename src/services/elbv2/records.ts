@@ -3,6 +3,8 @@
 // operations (src/services/elbv2/) write the first five; the task runner registers and drains ECS
 // service tasks' targets; the load-balancer controller (src/controllers/load-balancers/) writes
 // target health back from the data plane (src/lb/) and removes targets whose draining has ended.
+// Which scopes hold load balancers: the operations call recordTaskScope (src/services/ecs/task-scopes.ts)
+// when they create one, so controllers find every scope with taskScopes().
 import type { Action, Listener, LoadBalancer, Rule, TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Scope, StoreTx } from '../../store/store.ts';
 
@@ -17,6 +19,11 @@ export interface LoadBalancerRecord {
    * balancer's own groups as a source.
    */
   interfaces: { networkInterfaceId: string; subnetId: string; privateIpv4Address: string }[];
+  /**
+   * Written by the load-balancer controller: where listeners really listen when that differs from their
+   * port (80 could not be bound without root). DescribeLoadBalancers then shows it in DNSName (`name:port`).
+   */
+  boundPorts?: Record<string, number>;
 }
 
 export interface TargetGroupRecord {
