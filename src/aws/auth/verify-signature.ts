@@ -29,6 +29,9 @@ export async function signatureMatches(request: RawRequest, sig: SigV4Fields, se
     service: sig.service,
     region: sig.region,
     sha256: Sha256,
+    // Sign exactly the headers the caller signed: left on, the signer adds x-amz-content-sha256 itself, which
+    // botocore (the AWS CLI) does not send or sign for JSON and Query services, so every CLI request failed.
+    applyChecksum: false,
     credentials: { accessKeyId: sig.accessKeyId, secretAccessKey, ...(sig.sessionToken ? { sessionToken: sig.sessionToken } : {}) },
   });
   const [hostname = '', port] = (request.headers['host'] ?? '').split(':');
