@@ -27,6 +27,7 @@ import { createHousekeeping } from './controllers/housekeeping/index.ts';
 import { TaskRunner, taskScopes } from './controllers/task-runner/index.ts';
 import { TaskNetwork } from './network/task-network.ts';
 import { IpRouteKernel } from './platform/netlink.ts';
+import { NftCommand } from './platform/nftables.ts';
 import { NodeProcessRunner, type ProcessRunner } from './platform/processes.ts';
 import { Cgroups } from './runtime/drivers/runc/cgroups.ts';
 import type { TaskContainerDriver } from './runtime/drivers/driver.ts';
@@ -40,7 +41,7 @@ import { createElbv2Service } from './services/elbv2/index.ts';
 import { createLoadBalancerPlane } from './lb/index.ts';
 import { createLoadBalancerController } from './controllers/load-balancers/index.ts';
 import { createServiceScheduler } from './controllers/service-scheduler/index.ts';
-import { createSecurityGroupController } from './network/security-groups/index.ts';
+import { createSecurityGroupController, type TaskFirewall } from './network/security-groups/index.ts';
 
 export interface RunningBerth {
   url: string;
@@ -74,15 +75,21 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
     defaultAccountId: settings.defaultAccountId, defaultRegion: settings.defaultRegion, endpoint: () => `${registryHostName}:${listeningPort}`,
   };
   const blobs = new BlobStore(join(settings.dataDir, 'registry'));
+  // Built before the runner: TaskNetwork seals each task namespace with its firewall as it creates one.
+  const securityGroups = createSecurityGroupController({
+    store, clock, log, nft: new NftCommand(), namespaces: new IpRouteKernel(),
+    defaultScope: { account: settings.defaultAccountId, region: settings.defaultRegion },
+  });
   // Built before the services so RunTask and StopTask can wake it (it plans nothing until start()).
-  const runner = await buildTaskRunner({ settings, store, clock, ids, blobs, addressing, log, intervalMs: options.taskRunnerIntervalMs });
+  const runner = await buildTaskRunner({
+    settings, store, clock, ids, blobs, addressing, log, intervalMs: options.taskRunnerIntervalMs, firewall: securityGroups.firewall,
+  });
   // setImmediate: the runner's pass starts after the operation's answer is written, not in between its awaits.
   const runnerEvents = { changed: () => void setImmediate(() => runner.runner.nudge()) };
   // Controllers are built before the services so operations can wake them; none acts until start().
   const plane = createLoadBalancerPlane({ log: (message) => log(`load balancer: ${message}`) });
   const loadBalancers = createLoadBalancerController({ store, clock, ids, log, plane });
   const scheduler = createServiceScheduler({ store, clock, ids, log, taskEvents: runnerEvents });
-  const securityGroups = createSecurityGroupController({ store, clock, log });
   // Anything that changes tasks, services, load balancers or security groups wakes every controller that
   // reads them; each re-reads the store (level-based), so a spurious wake-up costs one pass.
   const taskEvents = {
@@ -179,6 +186,7 @@ interface TaskRunnerParts {
   addressing: RegistryAddressing;
   log: (message: string) => void;
   intervalMs: number | undefined;
+  firewall: TaskFirewall;
 }
 
 /**
@@ -213,7 +221,7 @@ async function buildTaskRunner(parts: TaskRunnerParts): Promise<{ runner: TaskRu
     if (!seccomp) log(`task runner: no seccomp profile at ${CONTAINERS_SECCOMP_PROFILE}; containers run without a syscall filter`);
     const driver: TaskContainerDriver = new RuncDriver({ dataDir: settings.dataDir, processes, images, cgroups: new Cgroups(), initPath, ...(seccomp ? { seccomp } : {}) });
     const host = {
-      network: new TaskNetwork(new IpRouteKernel()),
+      network: new TaskNetwork(new IpRouteKernel(), { firewall: parts.firewall }),
       images: new RegistryImages({ store, blobs: parts.blobs, images, addressing: parts.addressing, remotePulls: settings.remotePulls, ids, clock }),
       containers: driver,
       logs,
@@ -238,6 +246,7 @@ async function buildTaskRunner(parts: TaskRunnerParts): Promise<{ runner: TaskRu
   const host = { network: driver.network, images: driver.images, containers: driver.containers, logs };
   const why = runcWhyNot !== undefined ? ` (runc cannot run here: ${runcWhyNot})` : '';
   log(`task runner: running tasks with the Docker driver${why}: ${driver.description}`);
+  log('task runner: security groups are NOT enforced with the Docker driver (src/network/LIMITATIONS.md)');
   return { runner: new TaskRunner({ ...common, host }), health: { driver: 'docker' } };
 }
 

@@ -112,11 +112,24 @@ export function gatewayAddresses(vpc: VpcNetwork): string[] {
   return [...new Set(vpc.subnets.map((subnet) => withPrefix(subnet.gatewayIp, subnet.subnetCidr)))].sort();
 }
 
-/** True when the bridge is exactly what the VPC needs: named and labelled for it, up, not forwarding, its gateways. */
+/**
+ * A load balancer's address on a VPC bridge (src/network/lb-addresses.ts): always a /32, whereas a gateway
+ * carries its subnet's prefix (/16 to /28: "The allowed block size is between a /28 netmask and /16 netmask",
+ * Amazon VPC User Guide, "Subnet CIDR blocks"). Reconciling leaves these to the load balancers.
+ */
+export function isLoadBalancerAddress(cidr: string): boolean {
+  return cidr.endsWith('/32');
+}
+
+/**
+ * True when the bridge is exactly what the VPC needs: named and labelled for it, up, not forwarding, its
+ * gateways (load balancers' /32 addresses aside).
+ */
 export function bridgeMatches(vpc: VpcNetwork, bridge: ObservedBridge): boolean {
   const wanted = gatewayAddresses(vpc);
+  const addresses = bridge.addresses.filter((address) => !isLoadBalancerAddress(address));
   return bridge.name === bridgeName(vpc.vpcId) && bridge.vpcId === vpc.vpcId && bridge.up && !bridge.forwarding
-    && bridge.addresses.length === wanted.length && bridge.addresses.every((address, at) => address === wanted[at]);
+    && addresses.length === wanted.length && addresses.every((address, at) => address === wanted[at]);
 }
 
 /** The routes a task's namespace needs besides the connected one: the VPC's blocks on-link, default via the gateway. */

@@ -134,3 +134,23 @@ test('adopt skips a namespace or bridge removed between its listing and its read
   kernel.readForwarding = async () => { throw new Error('sysctl unreadable'); };
   await assert.rejects(network.adopt(), /sysctl unreadable/);
 });
+
+test('with a firewall, a new namespace is sealed before it has any interface; a failed seal removes everything', async () => {
+  const kernel = fakeHost();
+  const sealed: { taskId: string; path: string; links: string[] }[] = [];
+  const firewall = {
+    seal: async (taskId: string, path: string) => {
+      sealed.push({ taskId, path, links: (await kernel.listLinks(namespaceName(taskId))).map((link) => link.name) });
+    },
+  };
+  const network = new TaskNetwork(kernel, { firewall });
+  await network.attachTask(spec());
+  assert.deepEqual(sealed, [{ taskId: spec().taskId, path: `/var/run/netns/${namespaceName(spec().taskId)}`, links: ['lo'] }]);
+  await network.attachTask(spec());
+  assert.equal(sealed.length, 1, 'an attachment already in place is not sealed again (the controller keeps its table)');
+
+  const refusing = new TaskNetwork(kernel, { firewall: { seal: () => Promise.reject(new Error('security groups cannot be enforced: nft is not installed')) } });
+  const other = spec({ taskId: 'fedcba9876543210fedcba9876543210', privateIp: '10.0.1.5', macAddress: '02:11:22:33:44:56' });
+  await assert.rejects(refusing.attachTask(other), /nft is not installed/);
+  assert.deepEqual(await kernel.listNamespaces(), [namespaceName(spec().taskId)]);
+});

@@ -19,6 +19,7 @@ import { validateAttachment, withPrefix, type ObservedNetwork, type ObservedTask
 import {
   gatewayAddresses,
   interpretListing,
+  isLoadBalancerAddress,
   planNetwork,
   taskMatches,
   taskRoutes,
@@ -28,6 +29,7 @@ import {
 } from './reconcile.ts';
 import { KeyedSerial } from './serial.ts';
 import type { NetworkJoin } from '../runtime/drivers/driver.ts';
+import type { TaskFirewall } from './security-groups/controller.ts';
 
 /** What the runtime needs of an attached task: where runc joins it, and what DescribeTasks/ENIs show. */
 export interface TaskNetworkHandle {
@@ -72,11 +74,14 @@ export interface ReconcileResult {
 
 export class TaskNetwork {
   #kernel: NetworkKernel;
+  /** Seals each new task namespace with its security groups' table (absent: no enforcement, e.g. unit tests). */
+  #firewall: TaskFirewall | undefined;
   /** One operation at a time per VPC bridge and per task; different VPCs and tasks proceed in parallel. */
   #serial = new KeyedSerial();
 
-  constructor(kernel: NetworkKernel) {
+  constructor(kernel: NetworkKernel, options: { firewall?: TaskFirewall } = {}) {
     this.#kernel = kernel;
+    this.#firewall = options.firewall;
   }
 
   /** Makes the VPC's bridge exist carrying exactly `vpc.subnets`' gateways; returns its name. */
@@ -233,7 +238,10 @@ export class TaskNetwork {
     if (await this.#kernel.readForwarding(name)) await this.#kernel.setForwarding(name, false);
     for (const address of missing) await this.#kernel.addAddress(name, address);
     if (exact) {
-      for (const address of bridge.addresses) if (!wanted.includes(address)) await this.#kernel.deleteAddress(name, address);
+      // Load balancers' /32 addresses (lb-addresses.ts) are not the VPC's to remove.
+      for (const address of bridge.addresses) {
+        if (!wanted.includes(address) && !isLoadBalancerAddress(address)) await this.#kernel.deleteAddress(name, address);
+      }
     }
     if (!bridge.up) await this.#kernel.setUp(name);
     return name;
@@ -264,6 +272,8 @@ export class TaskNetwork {
     const namespace = namespaceName(spec.taskId);
     const hostVeth = hostVethName(spec.taskId);
     await this.#kernel.createNamespace(namespace);
+    // Before the namespace has any interface: it is never open, not even before its rules are known.
+    await this.#firewall?.seal(spec.taskId, this.#kernel.namespacePath(namespace));
     await this.#kernel.createVethPair({ hostName: hostVeth, hostAlias: spec.taskId, peerName: TASK_INTERFACE, peerNamespace: namespace, peerMac: spec.macAddress });
     await this.#kernel.setMaster(hostVeth, bridgeName(spec.vpcId));
     await this.#kernel.setUp(hostVeth);

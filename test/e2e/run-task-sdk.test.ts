@@ -24,7 +24,7 @@ import { buildTestImages } from '../images/test-images.ts';
 import { rejects } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { RegistryClient, sha } from './registry-client.ts';
-import { taskHostSkipReason, tiniInstalled } from './task-runner-support.ts';
+import { hostAccessGroup, taskHostSkipReason, tiniInstalled } from './task-runner-support.ts';
 
 
 const reason = await taskHostSkipReason('RunTask SDK tests');
@@ -89,6 +89,8 @@ interface Region {
   logs: CloudWatchLogsClient;
   vpcId: string;
   subnetId: string;
+  /** Lets the test's requests from the host in (security groups are enforced). */
+  groupId: string;
   freeIps: number;
   logGroup: string;
 }
@@ -111,7 +113,7 @@ describe('RunTask through the SDK', { skip: reason ?? false }, () => {
     await pushImages(push(repository.repository?.repositoryUri ?? ''), 'sdk-images', layoutDir);
     const region: Region = {
       name, ecs: new ECSClient(config), ec2: new EC2Client(config), logs: new CloudWatchLogsClient(config),
-      vpcId: '', subnetId: '', freeIps: 0, logGroup: '/ecs/sdk-web',
+      vpcId: '', subnetId: '', groupId: '', freeIps: 0, logGroup: '/ecs/sdk-web',
     };
     regions.push(region);
     await region.logs.send(new CreateLogGroupCommand({ logGroupName: region.logGroup }));
@@ -119,6 +121,7 @@ describe('RunTask through the SDK', { skip: reason ?? false }, () => {
     region.vpcId = vpc.Vpc?.VpcId ?? '';
     const subnet = await region.ec2.send(new CreateSubnetCommand({ VpcId: region.vpcId, CidrBlock: vpcCidr.replace(/\.0\.0\/16$/, '.1.0/24') }));
     region.subnetId = subnet.Subnet?.SubnetId ?? '';
+    region.groupId = await hostAccessGroup(region.ec2, region.vpcId, vpcCidr);
     region.freeIps = await freeIps(region);
     await region.ecs.send(new CreateClusterCommand({ clusterName: 'sdk' }));
     // Real task definitions name ECR as AWS does; Berth resolves that host to its own registry in that region.
@@ -180,7 +183,7 @@ describe('RunTask through the SDK', { skip: reason ?? false }, () => {
     const since = performance.now();
     const ran = await region.ecs.send(new RunTaskCommand({
       cluster: 'sdk', taskDefinition: 'sdk-web', launchType: 'FARGATE', count,
-      networkConfiguration: { awsvpcConfiguration: { subnets: [region.subnetId], assignPublicIp: 'ENABLED' } },
+      networkConfiguration: { awsvpcConfiguration: { subnets: [region.subnetId], securityGroups: [region.groupId], assignPublicIp: 'ENABLED' } },
     }));
     assert.deepEqual(ran.failures, []);
     const arns = (ran.tasks ?? []).map((task) => task.taskArn ?? '');

@@ -4,7 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import { CreateSubnetCommand, CreateVpcCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, type EC2Client,
+} from '@aws-sdk/client-ec2';
 import { cryptoIds } from '../../src/platform/ids.ts';
 import { createNetworkInterface } from '../../src/services/ec2/network-interfaces.ts';
 import type { TaskRecord } from '../../src/services/ecs/task-records.ts';
@@ -43,6 +45,8 @@ export interface TestSubnet {
   subnetId: string;
   subnetCidr: string;
   gatewayIp: string;
+  /** A group that lets the host in (hostAccessGroup): what writeTask gives its tasks. */
+  hostAccessGroupId: string;
 }
 
 export async function createSubnet(ec2: EC2Client, vpcCidr: string, subnetCidr: string): Promise<TestSubnet> {
@@ -50,15 +54,37 @@ export async function createSubnet(ec2: EC2Client, vpcCidr: string, subnetCidr: 
   const vpcId = vpc.Vpc?.VpcId ?? '';
   const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: subnetCidr }));
   const gatewayIp = subnetCidr.replace(/\.0\/\d+$/, '.1');
-  return { vpcId, vpcCidr, subnetId: subnet.Subnet?.SubnetId ?? '', subnetCidr, gatewayIp };
+  const hostAccessGroupId = await hostAccessGroup(ec2, vpcId, vpcCidr);
+  return { vpcId, vpcCidr, subnetId: subnet.Subnet?.SubnetId ?? '', subnetCidr, gatewayIp, hostAccessGroupId };
 }
 
-/** Writes a PROVISIONING task with its ENI, as RunTask does; returns the task id. */
-export async function writeTask(store: Store, subnet: TestSubnet, family: string, containers: ContainerDefinition[]): Promise<string> {
+/**
+ * A security group of the VPC that allows TCP on every port and ICMP from the VPC's block. Security groups are
+ * enforced, and the host reaches a task from the gateway address of the task's subnet (on the VPC's bridge):
+ * the VPC's default group, which only lets its own members in, would refuse the tests' requests, as on AWS.
+ */
+export async function hostAccessGroup(ec2: EC2Client, vpcId: string, vpcCidr: string): Promise<string> {
+  const group = await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: 'host-access', Description: 'the host, through the VPC gateways' }));
+  const groupId = group.GroupId ?? '';
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({
+    GroupId: groupId,
+    IpPermissions: [
+      { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, IpRanges: [{ CidrIp: vpcCidr }] },
+      { IpProtocol: 'icmp', FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: vpcCidr }] },
+    ],
+  }));
+  return groupId;
+}
+
+/** Writes a PROVISIONING task with its ENI (in `groupIds`, the host-access group by default), as RunTask does; returns the task id. */
+export async function writeTask(store: Store, subnet: TestSubnet, family: string, containers: ContainerDefinition[],
+  options: { groupIds?: string[] } = {}): Promise<string> {
   const taskId = cryptoIds.bytes(16).toString('hex');
   const taskArn = `arn:aws:ecs:us-east-1:123456789012:task/default/${taskId}`;
   await store.write(async (tx) => {
-    const eni = await createNetworkInterface(tx, SCOPE, { subnetId: subnet.subnetId, requesterId: 'ecs', description: `task ${taskId}` }, cryptoIds);
+    const eni = await createNetworkInterface(tx, SCOPE, {
+      subnetId: subnet.subnetId, groupIds: options.groupIds ?? [subnet.hostAccessGroupId], requesterId: 'ecs', description: `task ${taskId}`,
+    }, cryptoIds);
     const record: TaskRecord = {
       task: {
         taskArn, clusterArn: CLUSTER_ARN, lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', createdAt: new Date(), version: 1,
