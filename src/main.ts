@@ -26,6 +26,7 @@ import type { Store } from './store/store.ts';
 import { createHousekeeping } from './controllers/housekeeping/index.ts';
 import { TaskRunner, taskScopes } from './controllers/task-runner/index.ts';
 import { TaskNetwork } from './network/task-network.ts';
+import { BridgeLoadBalancerAddresses } from './network/lb-addresses.ts';
 import { IpRouteKernel } from './platform/netlink.ts';
 import { NftCommand } from './platform/nftables.ts';
 import { NodeProcessRunner, type ProcessRunner } from './platform/processes.ts';
@@ -87,8 +88,13 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   // setImmediate: the runner's pass starts after the operation's answer is written, not in between its awaits.
   const runnerEvents = { changed: () => void setImmediate(() => runner.runner.nudge()) };
   // Controllers are built before the services so operations can wake them; none acts until start().
-  const plane = createLoadBalancerPlane({ log: (message) => log(`load balancer: ${message}`) });
-  const loadBalancers = createLoadBalancerController({ store, clock, ids, log, plane });
+  const plane = createLoadBalancerPlane({ log: (message) => log(`load balancer: ${message}`), host: settings.loadBalancerHost });
+  // With the runc driver the load balancers' own addresses go on the VPC bridges, so targets (and their security
+  // groups) see connections from the load balancer's interfaces; the Docker driver's networks are the engine's.
+  const addresses = runner.health.driver === 'runc' ? { addresses: new BridgeLoadBalancerAddresses(new IpRouteKernel()) } : {};
+  const loadBalancers = createLoadBalancerController({
+    store, clock, ids, log, plane, defaultScope: { account: settings.defaultAccountId, region: settings.defaultRegion }, ...addresses,
+  });
   const scheduler = createServiceScheduler({ store, clock, ids, log, taskEvents: runnerEvents });
   // Anything that changes tasks, services, load balancers or security groups wakes every controller that
   // reads them; each re-reads the store (level-based), so a spurious wake-up costs one pass.
