@@ -23,6 +23,11 @@ export interface Settings {
    * network. Off, such images stop their task with CannotPullContainerError saying so.
    */
   remotePulls: boolean;
+  /**
+   * The address load balancer listeners listen on (their DNS names, `*.elb.localhost`, resolve to loopback).
+   * A listener whose port cannot be bound there (80 without root, a port in use) gets another port.
+   */
+  loadBalancerHost: string;
 }
 
 export class SettingsError extends Error {
@@ -67,6 +72,7 @@ const SPECS: Record<keyof Settings, Spec> = {
   driver: { flag: '--driver', env: 'BERTH_DRIVER', parse: oneOf('driver', ['auto', 'runc', 'docker'] as const) },
   dockerHost: { flag: '--docker-host', env: 'BERTH_DOCKER_HOST', parse: text('docker host', /^(unix:\/\/\/.+|tcp:\/\/[^/]+)$/) },
   remotePulls: { flag: '--remote-pulls', env: 'BERTH_REMOTE_PULLS', parse: boolean('remote pulls') },
+  loadBalancerHost: { flag: '--load-balancer-host', env: 'BERTH_LOAD_BALANCER_HOST', parse: text('load balancer host') },
 };
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -82,6 +88,7 @@ export const DEFAULT_SETTINGS: Settings = {
   driver: 'auto',
   dockerHost: 'unix:///var/run/docker.sock',
   remotePulls: true,
+  loadBalancerHost: '127.0.0.1',
 };
 
 /** Boolean flags that may stand alone (`--strict-auth` means `--strict-auth true`). */

@@ -64,6 +64,11 @@ export interface PlaneTarget {
   state: 'registered' | 'draining';
   /** With 'draining': epoch ms when draining ends whatever is still in flight. */
   drainUntil?: number;
+  /**
+   * The load balancer's own address (one of its sourceAddresses, in the target's VPC) that traffic and health
+   * checks to this target leave from, so the target's security groups see the load balancer. Absent: the host picks.
+   */
+  sourceAddress?: string;
 }
 
 export interface PlaneTargetGroup {

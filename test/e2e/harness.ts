@@ -1,5 +1,6 @@
 // Starts a real Berth server for a test (in this process, on a free port, with a fresh data
 // directory) and hands out the settings an AWS SDK v3 client needs to reach it.
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,9 @@ export interface TestServer {
 export async function startTestServer(overrides: Partial<Settings> = {}, options: Omit<StartOptions, 'log'> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-test-'));
   const logs: string[] = [];
-  const berth = await startBerth({ ...DEFAULT_SETTINGS, port: 0, dataDir, remotePulls: false, ...overrides }, { ...options, log: (m) => logs.push(m) });
+  // Each test server's load balancers listen on a loopback address of their own, so parallel servers never fight over port 80.
+  const loadBalancerHost = `127.0.${randomInt(1, 255)}.${randomInt(2, 255)}`;
+  const berth = await startBerth({ ...DEFAULT_SETTINGS, port: 0, dataDir, remotePulls: false, loadBalancerHost, ...overrides }, { ...options, log: (m) => logs.push(m) });
   const clientConfigFor: TestServer['clientConfigFor'] = (credentials, region = 'us-east-1') => ({
     endpoint: berth.url,
     region,
