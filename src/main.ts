@@ -207,7 +207,7 @@ async function buildTaskRunner(parts: TaskRunnerParts): Promise<{ runner: TaskRu
   const { settings, store, clock, ids, log } = parts;
   const processes = new NodeProcessRunner();
   const scopes = () => taskScopes(store, { account: settings.defaultAccountId, region: settings.defaultRegion });
-  const common = { store, clock, log, scopes, ...(parts.intervalMs !== undefined ? { intervalMs: parts.intervalMs } : {}) };
+  const common = { store, clock, ids, log, scopes, ...(parts.intervalMs !== undefined ? { intervalMs: parts.intervalMs } : {}) };
   const logs = {
     ensureStream: (target: Parameters<typeof ensureLogStream>[1]) => ensureLogStream(store, target, clock.now()),
     append: (target: Parameters<typeof appendLogEvents>[1], events: Parameters<typeof appendLogEvents>[2]) => appendLogEvents(store, target, events, clock.now()),

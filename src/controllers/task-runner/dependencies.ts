@@ -7,9 +7,11 @@
 // - COMPLETE: it has exited, with any code. SUCCESS: it has exited with 0; a non-zero exit can never
 //   satisfy it ("terminal dependency error": the dependent is not started, and its reason says why;
 //   amazon-ecs-agent#3218).
-// - HEALTHY: it reports HEALTHY by its health check; Berth runs no health checks yet, so it never can.
-// - startTimeout on the dependency: when it has not reached the condition that long after the task
-//   began starting containers, the dependent gives up.
+// - HEALTHY: its health check reports HEALTHY. The dependency must have a healthCheck (the agent's
+//   containerOrderingDependenciesCanResolve needs HealthStatusShouldBeReported), else it never can.
+// - startTimeout on the dependency (hasDependencyTimedOut): for SUCCESS, COMPLETE and HEALTHY only, once
+//   the dependency has started and while it has not stopped, counted from the dependency's own start;
+//   past it, the dependent gives up.
 // - Shutdown runs in reverse: a container stops only after the containers that depend on it.
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import type { ObservedContainer } from './model.ts';
@@ -33,15 +35,17 @@ export function resolveDependencies(definitions: readonly ContainerDefinition[],
     let reason: string | undefined;
     for (const { containerName = '', condition = 'START' } of definition.dependsOn ?? []) {
       const dependency = containers[containerName];
-      const verdict = judge(condition, dependency);
+      const dependencyDefinition = byName.get(containerName);
+      const verdict = judge(condition, dependency, dependencyDefinition);
       if (verdict === 'met') continue;
       if (verdict === 'never') {
-        reason = unresolvable(containerName, byName.get(containerName), dependency, name, definition, condition);
+        reason = unresolvable(containerName, dependencyDefinition, dependency, name, definition, condition);
         break;
       }
-      const timeout = byName.get(containerName)?.startTimeout;
-      if (timeout !== undefined && now.getTime() - waitingSince.getTime() >= timeout * 1000) {
-        reason = `CannotStartContainerError: dependency graph: container ${containerName} did not reach ${condition} within its startTimeout of ${timeout} s, so ${name} was not started`;
+      if (timedOut(condition, dependency, dependencyDefinition, waitingSince, now)) {
+        // The agent's words (graph.go verifyContainerOrderingStatusResolvable).
+        reason = `CannotStartContainerError: dependency graph: container ordering dependency [${describeContainer(containerName, dependencyDefinition, dependency)}] `
+          + `for target [${name}(${definition.image ?? ''}) (NONE->RUNNING)] has timed out.`;
         break;
       }
       waiting = true;
@@ -52,9 +56,9 @@ export function resolveDependencies(definitions: readonly ContainerDefinition[],
   return state;
 }
 
-function judge(condition: string, dependency: ObservedContainer | undefined): 'met' | 'wait' | 'never' {
+function judge(condition: string, dependency: ObservedContainer | undefined, dependencyDefinition: ContainerDefinition | undefined): 'met' | 'wait' | 'never' {
   if (dependency?.never) return 'never';
-  if (condition === 'HEALTHY') return 'never';
+  if (condition === 'HEALTHY' && !dependencyDefinition?.healthCheck) return 'never';
   if (!dependency) return 'wait';
   switch (condition) {
     case 'START': return 'met';
@@ -62,21 +66,46 @@ function judge(condition: string, dependency: ObservedContainer | undefined): 'm
     case 'SUCCESS':
       if (!dependency.exit) return 'wait';
       return dependency.exit.exitCode === 0 ? 'met' : 'never';
+    case 'HEALTHY':
+      if (dependency.health === 'HEALTHY') return 'met';
+      // Stopped without having been healthy: its health check has stopped with it. (The agent would wait for
+      // ever here; Berth gives the dependent up rather than leave the task ACTIVATING.)
+      return dependency.exit ? 'never' : 'wait';
     default: return 'never';
   }
+}
+
+/** hasDependencyTimedOut: SUCCESS, COMPLETE and HEALTHY, a dependency that started and has not stopped, past its startTimeout. */
+function timedOut(condition: string, dependency: ObservedContainer | undefined, dependencyDefinition: ContainerDefinition | undefined,
+  waitingSince: Date, now: Date): boolean {
+  const timeout = dependencyDefinition?.startTimeout;
+  if (timeout === undefined || timeout <= 0 || !dependency || dependency.exit) return false;
+  if (condition !== 'SUCCESS' && condition !== 'COMPLETE' && condition !== 'HEALTHY') return false;
+  // A container re-attached after a restart has no start time here: the task's start of its containers stands in.
+  const since = dependency.startedAt ?? waitingSince;
+  return now.getTime() - since.getTime() >= timeout * 1000;
+}
+
+/** The agent's container String(): `name(image) (KNOWN->DESIRED)`, desired being RUNNING while a task starts. */
+function describeContainer(name: string, definition: ContainerDefinition | undefined, observed: ObservedContainer | undefined): string {
+  const status = observed?.exit ? 'STOPPED' : observed && !observed.never ? 'RUNNING' : 'NONE';
+  return `${name}(${definition?.image ?? ''}) (${status}->RUNNING)`;
 }
 
 /** The agent's text for a terminal dependency error (amazon-ecs-agent#3218), or Berth's for HEALTHY. */
 function unresolvable(dependencyName: string, dependencyDefinition: ContainerDefinition | undefined, dependency: ObservedContainer | undefined,
   name: string, definition: ContainerDefinition, condition: string): string {
+  const target = `for target [${name}(${definition.image ?? ''}) (NONE->RUNNING)]`;
   if (condition === 'HEALTHY' && !dependency?.never) {
-    return `CannotStartContainerError: dependency graph: container ${dependencyName} cannot become HEALTHY: Berth does not run container health checks yet, so ${name} was not started`;
+    // Not verified: the agent refuses such a task as unresolvable (ValidDependencies) without a per-container text.
+    const why = dependencyDefinition?.healthCheck ? 'as dependency stopped before it became healthy' : 'as dependency has no health check';
+    return `CannotStartContainerError: dependency graph: failed to resolve container ordering dependency [${describeContainer(dependencyName, dependencyDefinition, dependency)}] ${target} ${why}.`;
   }
   const status = dependency?.exit ? 'STOPPED' : 'NONE';
   const exit = dependency?.exit?.exitCode !== undefined ? ` - Exit: ${dependency.exit.exitCode}` : '';
   const why = dependency?.never ? 'as dependency will never start' : 'as dependency did not exit successfully';
   return `CannotStartContainerError: dependency graph: failed to resolve container ordering dependency [${dependencyName}(${dependencyDefinition?.image ?? ''}) (${status}->RUNNING)${exit}] `
-    + `for target [${name}(${definition.image ?? ''}) (NONE->RUNNING)] ${why}.`;
+    + `${target} ${why}.`;
 }
 
 /**

@@ -6,6 +6,8 @@ import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import type { TaskAttachment } from '../../network/model.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { OutputLine, TaskContainer } from '../../runtime/drivers/driver.ts';
+import { startHealthCheck, stopHealthChecks } from './health-checks.ts';
+import type { HealthTimers } from '../../runtime/health/health-monitor.ts';
 import { privateDnsName } from '../../services/ec2/network-interfaces.ts';
 import type { TaskRecord } from '../../services/ecs/task-records.ts';
 import { AwslogsSink, parseBufferSize } from './awslogs.ts';
@@ -27,6 +29,7 @@ export class HostWork {
   readonly #clock: Clock;
   readonly #log: (message: string) => void;
   readonly #nudge: () => void;
+  readonly #timers: HealthTimers;
   /**
    * Tasks this runner attached (or is attaching) per VPC. A VPC's bridge is removed when its last task
    * detaches; counting here, before attachTask awaits anything, keeps a detach from removing the bridge
@@ -34,11 +37,12 @@ export class HostWork {
    */
   readonly #vpcTasks = new Map<string, Set<string>>();
 
-  constructor(host: RunnerHost, clock: Clock, log: (message: string) => void, nudge: () => void) {
+  constructor(host: RunnerHost, clock: Clock, log: (message: string) => void, nudge: () => void, timers: HealthTimers) {
     this.#host = host;
     this.#clock = clock;
     this.#log = log;
     this.#nudge = nudge;
+    this.#timers = timers;
   }
 
   async run(action: HostAction, task: RunnerTask, observed: ObservedTask, resources: TaskResources): Promise<void> {
@@ -58,6 +62,8 @@ export class HostWork {
       case 'start-containers':
         return this.#start(task, taskId, observed, resources);
       case 'stop-containers': {
+        // Health checks stop with the task (they would fail against stopping containers).
+        stopHealthChecks(resources);
         const timeouts = new Map(action.timeouts.map((t) => [t.container, t.timeoutMs]));
         // Dependents first, then what they depend on (ecs-behaviour.md §5); each wave together.
         for (const wave of stopWaves(containerDefinitions(task.record), [...resources.containers.keys()])) {
@@ -86,6 +92,7 @@ export class HostWork {
 
   /** Removes everything of a task at once (server shutdown, leftovers): containers killed, not stopped gracefully. */
   async teardown(taskId: string, vpcId: string, resources: TaskResources): Promise<void> {
+    stopHealthChecks(resources);
     for (const container of resources.containers.values()) await container.remove();
     resources.containers.clear();
     await this.#closeSinks(resources);
@@ -114,6 +121,7 @@ export class HostWork {
    * each was delivered; the containers and the network stay for the next Berth to re-attach.
    */
   async release(resources: TaskResources): Promise<void> {
+    stopHealthChecks(resources);
     for (const container of resources.containers.values()) await container.release();
     await this.#closeSinks(resources);
   }
@@ -149,11 +157,15 @@ export class HostWork {
       this.#claimVpc(record.network.vpcId, taskId);
     }
     observed.pull = { pulledAt: record.task.pullStoppedAt ?? this.#clock.now(), digests: {} };
+    const definitions = new Map(containerDefinitions(record).map((d) => [d.name ?? '', d]));
     for (const [name, container] of found) {
       resources.containers.set(name, container);
       const digest = recorded.get(name)?.imageDigest;
       observed.containers[name] = { runtimeId: container.id, ...(digest !== undefined ? { imageDigest: digest } : {}) };
-      this.#watchExit(taskId, name, container, observed);
+      // Health checks resume from the recorded status; the start period counts from the task's start.
+      const definition = definitions.get(name);
+      if (definition) this.#checkHealth(taskId, name, definition, container, observed, resources, record.task.startedAt ?? this.#clock.now(), recorded.get(name)?.healthStatus);
+      this.#watchExit(taskId, name, container, observed, resources);
     }
     observed.started = true;
     return true;
@@ -232,8 +244,10 @@ export class HostWork {
         return;
       }
       resources.containers.set(name, started);
-      observed.containers[name] = { runtimeId, imageDigest: image.manifestDigest };
-      this.#watchExit(taskId, name, started, observed);
+      const startedAt = this.#clock.now();
+      observed.containers[name] = { runtimeId, imageDigest: image.manifestDigest, startedAt };
+      this.#checkHealth(taskId, name, definition, started, observed, resources, startedAt, undefined);
+      this.#watchExit(taskId, name, started, observed, resources);
     }
     observed.started = definitions.every((definition) => observed.containers[definition.name ?? ''] !== undefined);
   }
@@ -258,12 +272,24 @@ export class HostWork {
     return sink;
   }
 
-  #watchExit(taskId: string, name: string, container: TaskContainer, observed: ObservedTask): void {
+  #watchExit(taskId: string, name: string, container: TaskContainer, observed: ObservedTask, resources: TaskResources): void {
     container.waitExit().then((exit) => {
+      // Its health check ends with it (Docker stops a container's health monitor when it stops).
+      resources.health.get(name)?.stop();
+      resources.health.delete(name);
       const seen = observed.containers[name];
       if (seen && !seen.exit) seen.exit = exit;
       this.#nudge();
     }, (error: unknown) => this.#log(`task ${taskId}: container ${name}: ${message(error)}`));
+  }
+
+  /** Starts the container's health check when its definition has one (health-checks.ts); its changes nudge the runner. */
+  #checkHealth(taskId: string, name: string, definition: ContainerDefinition, container: TaskContainer, observed: ObservedTask,
+    resources: TaskResources, startedAt: Date, recorded: string | undefined): void {
+    startHealthCheck({
+      taskId, name, definition, container, observed, resources, startedAt, recorded,
+      clock: this.#clock, timers: this.#timers, log: this.#log, nudge: this.#nudge,
+    });
   }
 
   async #closeSinks(resources: TaskResources): Promise<void> {

@@ -2,6 +2,8 @@
 // (task-runner.ts): what the runner has observed of each task on this host, the actions a plan
 // is made of, and the stop reasons as ECS words them (ecs-behaviour.md §1, §7).
 import type { Container } from '@aws-sdk/client-ecs';
+import type { HealthStatus } from '../../runtime/health/container-health.ts';
+import type { TargetRecord } from '../../services/elbv2/records.ts';
 import type { TaskRecord } from '../../services/ecs/task-records.ts';
 import type { Scope } from '../../store/store.ts';
 import type { TaskState } from '../../runtime/task-lifecycle.ts';
@@ -10,7 +12,12 @@ import type { TaskState } from '../../runtime/task-lifecycle.ts';
 export interface RunnerTask {
   scope: Scope;
   record: TaskRecord;
+  /** A service task's load balancer targets ('elbv2.target' records naming its ARN); read only for service tasks. */
+  targets?: readonly TaskTarget[];
 }
+
+/** What the planner needs of a task's target: whether it still serves, and how long its draining may last. */
+export type TaskTarget = Pick<TargetRecord, 'targetGroupArn' | 'id' | 'port' | 'state' | 'drainUntil'>;
 
 export interface ObservedExit {
   /** Absent when the driver lost the process (then `reason` says so). */
@@ -26,6 +33,10 @@ export interface ObservedContainer {
   exit?: ObservedExit;
   /** Never started: a dependency can never be met (dependencies.ts); `exit.reason` says why. */
   never?: boolean;
+  /** When it was started (dependency startTimeouts count from here, as the ECS agent counts them). */
+  startedAt?: Date;
+  /** Its health check's status, once a probe changed it (containers with a healthCheck only). */
+  health?: HealthStatus;
 }
 
 /** Why a task could not start, already in ECS's words. */
@@ -61,7 +72,7 @@ export function newObservedTask(): ObservedTask {
 }
 
 /** Fields of a container the runner writes; merged by name into the record's `containers`. */
-export type ContainerPatch = Pick<Container, 'lastStatus' | 'exitCode' | 'reason' | 'runtimeId' | 'imageDigest'>;
+export type ContainerPatch = Pick<Container, 'lastStatus' | 'exitCode' | 'reason' | 'runtimeId' | 'imageDigest' | 'healthStatus'>;
 
 /** What a record action changes besides the lifecycle move. */
 export interface TaskPatch {
@@ -73,6 +84,8 @@ export interface TaskPatch {
   containers?: Record<string, ContainerPatch>;
   /** Status of the task's ElasticNetworkInterface attachment (ATTACHED, DETACHING, DELETED). */
   attachmentStatus?: string;
+  /** The task's health over its essential containers (task-health.ts). */
+  healthStatus?: HealthStatus;
 }
 
 /** Per container: how long `stop` waits after the stop signal before SIGKILL. */
@@ -82,8 +95,12 @@ export interface StopTimeout {
 }
 
 export type TaskAction =
-  /** One store transaction: re-read the task, skip unless lastStatus is still `expect`, patch, move. */
-  | { kind: 'record'; taskId: string; scope: Scope; expect: TaskState; move?: TaskState; patch: TaskPatch; deleteEni?: boolean }
+  /**
+   * One store transaction: re-read the task, skip unless lastStatus is still `expect`, patch, move. With
+   * `targets`, in the same transaction: `register` a service task's targets in its target groups, or `drain`
+   * the ones still registered (targets.ts).
+   */
+  | { kind: 'record'; taskId: string; scope: Scope; expect: TaskState; move?: TaskState; patch: TaskPatch; deleteEni?: boolean; targets?: 'register' | 'drain' }
   | { kind: 'attach-network'; taskId: string; scope: Scope }
   | { kind: 'pull'; taskId: string; scope: Scope }
   | { kind: 'start-containers'; taskId: string; scope: Scope }

@@ -20,6 +20,7 @@ export function applyTaskPatch(record: TaskRecord, patch: TaskPatch): { task: Ta
   if (patch.pullStartedAt) task.pullStartedAt ??= patch.pullStartedAt;
   if (patch.pullStoppedAt) task.pullStoppedAt ??= patch.pullStoppedAt;
   if (patch.containers) task.containers = mergeContainers(task, patch.containers);
+  if (patch.healthStatus !== undefined) task.healthStatus = patch.healthStatus;
   if (patch.attachmentStatus !== undefined) {
     task.attachments = task.attachments?.map((a) => (a.type === 'ElasticNetworkInterface' ? { ...a, status: patch.attachmentStatus } : a));
   }

@@ -153,3 +153,88 @@ test('property: a simulated host converges through lifecycle states in order', (
     if (scenario.userStopAt === null && scenario.pullFails && !scenario.attachFails) assert.equal(final.task.stopCode, 'TaskFailedToStart');
   }), { numRuns: 300 });
 });
+
+const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/0123456789abcdef';
+const SERVICE = {
+  serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/default/api', serviceName: 'api', deploymentId: 'ecs-svc/1234567890123456789',
+  loadBalancers: [{ targetGroupArn: TG, containerName: 'app', containerPort: 8080 }], healthCheckGracePeriodSeconds: 0,
+};
+const LATER = new Date(NOW.getTime() + 300_000);
+const EARLIER = new Date(NOW.getTime() - 1);
+type Target = NonNullable<Parameters<typeof planTaskRunner>[0]['tasks'][number]['targets']>[number];
+const target = (state: 'registered' | 'draining', drainUntil?: Date): Target => ({ targetGroupArn: TG, id: '10.0.1.5', port: 8080, state, ...(drainUntil ? { drainUntil } : {}) });
+
+function planService(r: TaskRecord, observed: ObservedTask | undefined, targets: Target[]): TaskAction[] {
+  return planTaskRunner({ tasks: [{ scope: SCOPE, record: { ...r, service: SERVICE }, targets }], observed: new Map(observed ? [[TASK_ID, observed]] : []), now: NOW });
+}
+
+const serving = (): ObservedTask => ({ ...newObservedTask(), network: 'attached', started: true, pull: { pulledAt: NOW, digests: {} }, containers: { app: { runtimeId: 'r' } } });
+
+test('a service task registers its targets with the move to RUNNING; a task without a service does not', () => {
+  const started = { ...serving(), started: true };
+  const [move] = planService(record('ACTIVATING'), started, []);
+  assert.ok(move?.kind === 'record');
+  assert.equal(move.move, 'RUNNING');
+  assert.equal(move.targets, 'register');
+  assert.equal(move.patch.healthStatus, 'UNKNOWN');
+  const [plain] = plan(record('ACTIVATING'), started);
+  assert.ok(plain?.kind === 'record' && plain.move === 'RUNNING' && plain.targets === undefined);
+});
+
+test('DEACTIVATING: drain what is registered, wait while targets drain and the containers serve, then STOPPING', () => {
+  const stopping = (state: TaskState) => record(state, 'STOPPED');
+  const [deactivate] = planService(stopping('RUNNING'), serving(), [target('registered')]);
+  assert.deepEqual(deactivate, { kind: 'record', taskId: TASK_ID, scope: SCOPE, expect: 'RUNNING', move: 'DEACTIVATING', patch: {}, targets: 'drain' });
+  const [noTargets] = planService(stopping('RUNNING'), serving(), []);
+  assert.ok(noTargets?.kind === 'record' && noTargets.move === 'DEACTIVATING' && noTargets.targets === undefined);
+  const [again] = planService(stopping('DEACTIVATING'), serving(), [target('registered')]);
+  assert.ok(again?.kind === 'record' && again.move === undefined && again.targets === 'drain', 'a target still registered is drained');
+  assert.deepEqual(planService(stopping('DEACTIVATING'), serving(), [target('draining', LATER)]), [], 'waits for the drain');
+  const move = (targets: Target[], observed: ObservedTask | null = serving()) => {
+    const [action] = planService(stopping('DEACTIVATING'), observed ?? undefined, targets);
+    return action?.kind === 'record' ? action.move : action?.kind;
+  };
+  assert.equal(move([]), 'STOPPING', 'the load balancer removed the target');
+  assert.equal(move([target('draining', EARLIER)]), 'STOPPING', 'drainUntil passed');
+  const crashed = serving();
+  crashed.containers = { app: { runtimeId: 'r', exit: { exitCode: 1, oomKilled: false } } };
+  assert.equal(move([target('draining', LATER)], crashed), 'STOPPING', 'an essential container exited: nothing to drain');
+  assert.equal(move([target('draining', LATER)], null), 'STOPPING', 'containers lost to a restart');
+});
+
+test('container health: the record is patched only when the observed health differs', () => {
+  const defs: ContainerDefinition[] = [{ name: 'app', healthCheck: { command: ['CMD', 'true'] } }, { name: 'side', essential: false }];
+  const r = record('RUNNING', 'RUNNING', defs);
+  const seen = (health?: 'HEALTHY' | 'UNHEALTHY') => ({ ...serving(), containers: { app: { runtimeId: 'r', ...(health ? { health } : {}) }, side: { runtimeId: 's' } } });
+  assert.deepEqual(plan(r, seen()), [], 'no result yet: UNKNOWN, as recorded');
+  const [healthy] = plan(r, seen('HEALTHY'));
+  assert.ok(healthy?.kind === 'record' && healthy.move === undefined);
+  assert.deepEqual(healthy.patch, { healthStatus: 'HEALTHY', containers: { app: { healthStatus: 'HEALTHY' } } });
+  const recorded: TaskRecord = { ...r, task: { ...r.task, healthStatus: 'HEALTHY', containers: [{ name: 'app', healthStatus: 'HEALTHY' }, { name: 'side' }] } };
+  assert.deepEqual(plan(recorded, seen('HEALTHY')), []);
+  const [sick] = plan(recorded, seen('UNHEALTHY'));
+  assert.ok(sick?.kind === 'record');
+  assert.deepEqual(sick.patch, { healthStatus: 'UNHEALTHY', containers: { app: { healthStatus: 'UNHEALTHY' } } });
+  assert.equal(sick.patch.desiredStatus, undefined, 'the runner never stops a task for its health');
+});
+
+test('property: a service task never leaves DEACTIVATING while a target is registered, nor while one drains and its containers serve', () => {
+  const targetArb: fc.Arbitrary<Target> = fc.record({
+    state: fc.constantFrom('registered' as const, 'draining' as const),
+    until: fc.option(fc.integer({ min: -10_000, max: 10_000 }), { nil: undefined }),
+  }).map(({ state, until }) => target(state, until === undefined ? undefined : new Date(NOW.getTime() + until)));
+  fc.assert(fc.property(stateArb, fc.array(targetArb, { maxLength: 3 }), observedArb, (state, targets, observed) => {
+    const actions = planService(record(state, 'STOPPED'), observed, targets).filter((a) => a.kind !== 'forget');
+    for (const action of actions) {
+      if (action.kind !== 'record') continue;
+      if (action.move) assert.ok(canMove(state, action.move));
+      if (action.targets === 'register') assert.fail('a stopping task registers nothing');
+      if (state === 'DEACTIVATING' && action.move === 'STOPPING') {
+        assert.ok(!targets.some((t) => t.state === 'registered'));
+        const drains = targets.some((t) => t.state === 'draining' && (t.drainUntil?.getTime() ?? Infinity) > NOW.getTime());
+        const live = observed?.started === true && !Object.values(observed.containers).some((c) => c.exit);
+        assert.ok(!(drains && live), 'left while draining with serving containers');
+      }
+    }
+  }));
+});

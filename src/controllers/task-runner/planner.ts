@@ -16,6 +16,7 @@ import {
 } from './model.ts';
 import { containerDefinitions, isEssential, stopTimeouts, taskIdOf } from './task-spec.ts';
 import { resolveDependencies } from './dependencies.ts';
+import { healthPatch, withHealth } from './health-patch.ts';
 
 /**
  * The reason a task gets when the runner finds it past PROVISIONING with nothing of it in memory: after a
@@ -66,8 +67,9 @@ function planTask(task: RunnerTask, taskId: string, observed: ObservedTask | und
   const { record } = task;
   const state = stateOf(record.task.lastStatus);
   if (state === 'STOPPED' || observed?.busy) return undefined;
-  const recordAction = (move: TaskState | undefined, patch: TaskPatch, deleteEni = false): TaskAction => ({
+  const recordAction = (move: TaskState | undefined, patch: TaskPatch, deleteEni = false, targets?: 'register' | 'drain'): TaskAction => ({
     kind: 'record', taskId, scope: task.scope, expect: state, patch, ...(move !== undefined ? { move } : {}), ...(deleteEni ? { deleteEni } : {}),
+    ...(targets ? { targets } : {}),
   });
   const hostAction = (kind: 'attach-network' | 'pull' | 'start-containers' | 'detach-network'): TaskAction => ({ kind, taskId, scope: task.scope });
   const stopping = record.task.desiredStatus === 'STOPPED' || STOP_HALF.has(state);
@@ -99,6 +101,14 @@ function planTask(task: RunnerTask, taskId: string, observed: ObservedTask | und
       case 'DEPROVISIONING':
         if (observed?.network !== 'detached') return hostAction('detach-network');
         return recordAction('STOPPED', { ...finalPatch(record.task.containers), attachmentStatus: 'DELETED' }, true);
+      case 'RUNNING':
+        // Deregistration first (DEACTIVATING), in the same transaction as the move.
+        return recordAction('DEACTIVATING', {}, false, registered(task) ? 'drain' : undefined);
+      case 'DEACTIVATING':
+        if (registered(task)) return recordAction(undefined, {}, false, 'drain');
+        // Draining: the load balancer finishes in-flight requests while the containers still serve them.
+        if (draining(task, input.now) && serving(task, observed)) return undefined;
+        return recordAction('STOPPING', {});
       default: {
         const next = STOP_STEP[state];
         return next === undefined ? undefined : recordAction(next, {});
@@ -122,19 +132,48 @@ function planTask(task: RunnerTask, taskId: string, observed: ObservedTask | und
       const down = planExits(task, seen, recordAction, true);
       if (down) return down;
       if (!seen.started) {
+        // A health change is recorded before the containers waiting on it start (DescribeTasks shows why they did).
+        const health = seen.startingSince !== undefined ? healthPatch(record, seen) : undefined;
+        if (health) return recordAction(undefined, health);
         const waiting = seen.startingSince !== undefined
           && resolveDependencies(containerDefinitions(record), seen.containers, seen.startingSince, input.now);
-        // Waiting on dependencies: the next exit (which nudges the runner) or startTimeout moves things on.
+        // Waiting on dependencies: the next exit or health change (which nudge the runner) or startTimeout moves things on.
         if (waiting && waiting.ready.length === 0 && waiting.blocked.length === 0) return undefined;
         return hostAction('start-containers');
       }
-      return recordAction('RUNNING', { pullStoppedAt: seen.pull.pulledAt, containers: runningPatches(seen) });
+      // A service task's targets are registered with the move (ECS registers them while ACTIVATING).
+      const running = withHealth(record, seen, { pullStoppedAt: seen.pull.pulledAt, containers: runningPatches(seen) });
+      return recordAction('RUNNING', running, false, (record.service?.loadBalancers.length ?? 0) > 0 ? 'register' : undefined);
     }
-    case 'RUNNING':
-      return planExits(task, seen, recordAction);
+    case 'RUNNING': {
+      const exits = planExits(task, seen, recordAction);
+      if (exits) return exits;
+      const health = healthPatch(record, seen);
+      return health ? recordAction(undefined, health) : undefined;
+    }
     default:
       return undefined;
   }
+}
+
+/** A target of the task still takes new requests. */
+function registered(task: RunnerTask): boolean {
+  return (task.targets ?? []).some((t) => t.state === 'registered');
+}
+
+/** A target of the task is draining and its deregistration delay has not run out. */
+function draining(task: RunnerTask, now: Date): boolean {
+  return (task.targets ?? []).some((t) => t.state === 'draining' && (t.drainUntil === undefined || t.drainUntil.getTime() > now.getTime()));
+}
+
+/**
+ * Its containers can still answer in-flight requests: started here, and no essential container exited.
+ * When one did (or Berth lost them), the targets are deregistered without waiting for the drain: nothing
+ * would answer, and ECS stops such a task at once (the choice is Berth's; LIMITATIONS.md says so).
+ */
+function serving(task: RunnerTask, observed: ObservedTask | undefined): boolean {
+  if (!observed?.started) return false;
+  return !containerDefinitions(task.record).some((d) => isEssential(d) && observed.containers[d.name ?? '']?.exit !== undefined);
 }
 
 function failure(stoppedReason: string): TaskPatch {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { systemClock } from '../../platform/clock.ts';
-import type { ContainerExit, ContainerLaunch, TaskContainer } from '../../runtime/drivers/driver.ts';
+import type { ContainerExit, ContainerLaunch, ExecResult, TaskContainer } from '../../runtime/drivers/driver.ts';
 import type { PulledImage } from '../../runtime/images/image-store.ts';
 import { CannotPullContainerError } from '../../runtime/images/registry-source.ts';
 import type { TaskRecord } from '../../services/ecs/task-records.ts';
@@ -18,6 +18,7 @@ import type { Store } from '../../store/store.ts';
 import type { NewLogEvent } from '../../store/log-events.ts';
 import type { RunnerHost } from './ports.ts';
 import { TaskRunner } from './task-runner.ts';
+import type { HealthTimers } from '../../runtime/health/health-monitor.ts';
 
 const SCOPE = { account: '123456789012', region: 'us-east-1' };
 let dir = '';
@@ -36,6 +37,9 @@ class FakeContainer implements TaskContainer {
   readonly #exit: Promise<ContainerExit>;
   exit!: (exit: ContainerExit) => void;
   removed = false;
+  /** What its health check's command exits with. */
+  execExit = 0;
+  execs = 0;
   constructor(id: string) {
     this.id = id;
     this.#exit = new Promise((resolve) => { this.exit = resolve; });
@@ -55,6 +59,10 @@ class FakeContainer implements TaskContainer {
   }
   async release(): Promise<void> {
     // As above.
+  }
+  async exec(): Promise<ExecResult> {
+    this.execs++;
+    return { exitCode: this.execExit, timedOut: false, output: this.execExit === 0 ? 'ok' : 'not ok' };
   }
 }
 
@@ -99,13 +107,14 @@ function fakeHost() {
   return { host, started, appended, calls };
 }
 
-async function writeTask(containers: ContainerDefinition[]): Promise<string> {
+async function writeTask(containers: ContainerDefinition[], extra: Partial<TaskRecord> = {}): Promise<string> {
   const taskId = randomBytes(16).toString('hex');
   const record: TaskRecord = {
     task: { taskArn: `arn:aws:ecs:us-east-1:123456789012:task/c/${taskId}`, clusterArn: 'c', lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', version: 1 },
     taskDefinition: { family: 'f', revision: 1, containerDefinitions: containers },
     overrides: {},
     network: { networkInterfaceId: 'eni-1', subnetId: 's', vpcId: 'vpc-1', subnetCidr: '10.0.1.0/24', vpcCidrBlocks: ['10.0.0.0/16'], gatewayIp: '10.0.1.1', privateIpv4Address: '10.0.1.5', macAddress: '02:00:00:00:00:01', securityGroupIds: [], assignPublicIp: false },
+    ...extra,
   };
   await store.write((tx) => tx.put('ecs.task', SCOPE, { id: taskId, parent: 'c', name: 'f:1', state: 'RUNNING', body: record }));
   return taskId;
@@ -121,8 +130,16 @@ async function waitFor(taskId: string, done: (r: TaskRecord) => boolean): Promis
   }
 }
 
+/** Health check timers a hundred times faster: an interval of 1 s fires after 10 ms. */
+const fastTimers: HealthTimers = {
+  after(ms, fn) {
+    const timer = setTimeout(fn, ms / 100);
+    return () => clearTimeout(timer);
+  },
+};
+
 function runner(host?: RunnerHost): TaskRunner {
-  return new TaskRunner({ store, clock: systemClock, log: () => undefined, scopes: async () => [SCOPE], intervalMs: 10,
+  return new TaskRunner({ store, clock: systemClock, log: () => undefined, scopes: async () => [SCOPE], intervalMs: 10, timers: fastTimers,
     ...(host ? { host } : { unavailable: 'the runc driver cannot run on this host: not root' }) });
 }
 
@@ -182,5 +199,111 @@ test('without a host every task stops at once with the reason, instead of hangin
     assert.equal(stopped.task.stoppedReason, 'ResourceInitializationError: the runc driver cannot run on this host: not root');
   } finally {
     await r.stop();
+  }
+});
+
+test('health checks: container and task healthStatus follow the probes, and a HEALTHY dependency lets its dependent start', async () => {
+  const fake = fakeHost();
+  const r = runner(fake.host);
+  await r.start();
+  try {
+    const taskId = await writeTask([
+      { name: 'db', image: 'img', command: ['db'], healthCheck: { command: ['CMD-SHELL', 'ready'], interval: 1, retries: 2 } },
+      { name: 'web', image: 'img', command: ['web'], dependsOn: [{ containerName: 'db', condition: 'HEALTHY' }] },
+      { name: 'side', image: 'img', command: ['side'], essential: false },
+    ]);
+    await waitFor(taskId, (rec) => rec.task.lastStatus === 'ACTIVATING' && fake.started.has('db'));
+    const db = fake.started.get('db');
+    assert.ok(db);
+    db.execExit = 1;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(fake.started.has('web'), false, 'web waits while db is not HEALTHY');
+    const unhealthyDb = await waitFor(taskId, (rec) => rec.task.containers?.find((c) => c.name === 'db')?.healthStatus === 'UNHEALTHY');
+    assert.equal(unhealthyDb.task.lastStatus, 'ACTIVATING');
+    db.execExit = 0;
+    const running = await waitFor(taskId, (rec) => rec.task.lastStatus === 'RUNNING');
+    assert.ok(fake.started.has('web'));
+    assert.equal(running.task.healthStatus, 'HEALTHY', 'db is the only essential container with a check');
+    assert.equal(running.task.containers?.find((c) => c.name === 'db')?.healthStatus, 'HEALTHY');
+    const version = running.task.version ?? 0;
+    const execs = db.execs;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(db.execs > execs, 'probes go on');
+    assert.equal((await waitFor(taskId, () => true)).task.version, version, 'no write while nothing changes');
+    db.execExit = 1;
+    const unhealthy = await waitFor(taskId, (rec) => rec.task.healthStatus === 'UNHEALTHY');
+    assert.equal(unhealthy.task.lastStatus, 'RUNNING', 'a standalone task only reports its health');
+    await store.write(async (tx) => {
+      const rec = await tx.get('ecs.task', SCOPE, taskId);
+      if (rec) await tx.put('ecs.task', SCOPE, { id: taskId, parent: 'c', name: 'f:1', state: 'STOPPED', body: { ...rec, task: { ...rec.task, desiredStatus: 'STOPPED' } } });
+    });
+    await waitFor(taskId, (rec) => rec.task.lastStatus === 'STOPPED');
+    const after = db.execs;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(db.execs, after, 'health checks stop with the task');
+  } finally {
+    await r.stop();
+  }
+});
+
+test('a service task registers its targets with the move to RUNNING, drains them in DEACTIVATING, and stops once they are gone', async () => {
+  const fake = fakeHost();
+  const r = runner(fake.host);
+  const tgArn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/0123456789abcdef';
+  const goneArn = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gone/fedcba9876543210';
+  const serviceArn = 'arn:aws:ecs:us-east-1:123456789012:service/c/api';
+  await store.write((tx) => tx.put('elbv2.target-group', SCOPE, {
+    id: '0123456789abcdef', name: 'api', body: { targetGroup: { TargetGroupArn: tgArn, TargetGroupName: 'api' }, attributes: { 'deregistration_delay.timeout_seconds': '300' } },
+  }));
+  const service = {
+    serviceArn, serviceName: 'api', deploymentId: 'ecs-svc/1234567890123456789', healthCheckGracePeriodSeconds: 0,
+    loadBalancers: [{ targetGroupArn: tgArn, containerName: 'app', containerPort: 8080 }, { targetGroupArn: goneArn, containerName: 'app', containerPort: 8080 }],
+  };
+  await r.start();
+  try {
+    const taskId = await writeTask([{ name: 'app', image: 'img', command: ['app'] }], { service });
+    const taskArn = `arn:aws:ecs:us-east-1:123456789012:task/c/${taskId}`;
+    await waitFor(taskId, (rec) => rec.task.lastStatus === 'RUNNING');
+    const targets = () => store.read((tx) => tx.list('elbv2.target', SCOPE, { name: taskArn }));
+    const [registered, ...others] = await targets();
+    assert.deepEqual(others, [], 'the missing target group is skipped');
+    assert.equal(registered?.body.state, 'registered');
+    assert.deepEqual({ ...registered?.body, registeredAt: undefined }, {
+      targetGroupArn: tgArn, id: '10.0.1.5', port: 8080, address: '10.0.1.5', registeredAt: undefined, state: 'registered', taskArn,
+    });
+    await store.write(async (tx) => {
+      const rec = await tx.get('ecs.task', SCOPE, taskId);
+      if (rec) await tx.put('ecs.task', SCOPE, { id: taskId, parent: 'c', name: 'f:1', state: 'STOPPED', body: { ...rec, task: { ...rec.task, desiredStatus: 'STOPPED' } } });
+    });
+    const deactivating = await waitFor(taskId, (rec) => rec.task.lastStatus === 'DEACTIVATING');
+    const [draining] = await targets();
+    assert.equal(draining?.body.state, 'draining');
+    assert.equal(draining?.body.drainUntil?.getTime(), (draining?.body.drainingSince?.getTime() ?? 0) + 300_000);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal((await waitFor(taskId, () => true)).task.lastStatus, 'DEACTIVATING', 'it waits while its target drains');
+    assert.equal(fake.started.get('app')?.removed, false, 'its container still serves');
+    assert.ok(deactivating.task.stoppingAt instanceof Date);
+    // The load-balancer controller deletes a target once its draining completes.
+    await store.write(async (tx) => { await tx.delete('elbv2.target', SCOPE, draining?.id ?? ''); });
+    await waitFor(taskId, (rec) => rec.task.lastStatus === 'STOPPED');
+    const events = await store.read((tx) => tx.list('ecs.service-event', SCOPE, { parent: serviceArn }));
+    assert.deepEqual(events.map((e) => e.body.event.message), [
+      `(service api) registered 1 targets in (target-group ${tgArn})`,
+      `(service api) deregistered 1 targets in (target-group ${tgArn})`,
+    ]);
+
+    // An essential container that exits: its targets are deregistered, and the task stops without waiting.
+    const crashing = await writeTask([{ name: 'app', image: 'img', command: ['app'] }], { service: { ...service, loadBalancers: [service.loadBalancers[0] ?? assert.fail()] } });
+    await waitFor(crashing, (rec) => rec.task.lastStatus === 'RUNNING');
+    fake.started.get('app')?.exit({ exitCode: 1, oomKilled: false });
+    const crashed = await waitFor(crashing, (rec) => rec.task.lastStatus === 'STOPPED');
+    assert.equal(crashed.task.stopCode, 'EssentialContainerExited');
+    const left = await store.read((tx) => tx.list('elbv2.target', SCOPE, { name: `arn:aws:ecs:us-east-1:123456789012:task/c/${crashing}` }));
+    assert.deepEqual(left.map((t) => t.body.state), ['draining'], 'draining is left to the load balancer');
+  } finally {
+    await r.stop();
+    await store.write(async (tx) => {
+      for (const row of await tx.list('elbv2.target', SCOPE)) await tx.delete('elbv2.target', SCOPE, row.id);
+    });
   }
 });

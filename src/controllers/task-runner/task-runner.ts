@@ -5,6 +5,8 @@
 // what it has done on the host (ObservedTask per task id, the containers and log sinks it started).
 import type { Task } from '@aws-sdk/client-ecs';
 import type { Clock } from '../../platform/clock.ts';
+import { cryptoIds, type IdSource } from '../../platform/ids.ts';
+import { systemTimers, type HealthMonitor, type HealthTimers } from '../../runtime/health/health-monitor.ts';
 import type { NetworkJoin, TaskContainer } from '../../runtime/drivers/driver.ts';
 import type { PulledImage } from '../../runtime/images/image-store.ts';
 import { moveTask } from '../../runtime/task-lifecycle.ts';
@@ -13,11 +15,12 @@ import { putTaskRecord, type TaskRecord } from '../../services/ecs/task-records.
 import type { Scope, Store, StoreTx } from '../../store/store.ts';
 import { applyTaskPatch } from './patch.ts';
 import { HostWork } from './host-work.ts';
-import { newObservedTask, type ObservedTask, type RunnerTask, type TaskAction } from './model.ts';
+import { newObservedTask, type ObservedTask, type RunnerTask, type TaskAction, type TaskTarget } from './model.ts';
 import { planTaskRunner } from './planner.ts';
 import type { RunnerHost } from './ports.ts';
 import { taskIdOf } from './task-spec.ts';
 import type { AwslogsSink } from './awslogs.ts';
+import { drainTaskTargets, registerTaskTargets } from './targets.ts';
 
 export interface TaskRunnerOptions {
   store: Store;
@@ -32,6 +35,10 @@ export interface TaskRunnerOptions {
   intervalMs?: number;
   /** Wait after a host step failed before it is tried again. */
   retryMs?: number;
+  /** Ids of the service events the runner appends (targets registered and deregistered). */
+  ids?: IdSource;
+  /** The timers container health checks run on (tests pass fakes). */
+  timers?: HealthTimers;
 }
 
 /** What the runner holds for a task it runs on this host (besides its ObservedTask). */
@@ -42,10 +49,12 @@ export interface TaskResources {
   images: Map<string, PulledImage>;
   containers: Map<string, TaskContainer>;
   sinks: AwslogsSink[];
+  /** Health checks by container name (health-checks.ts). */
+  health: Map<string, HealthMonitor>;
 }
 
 function newResources(vpcId: string): TaskResources {
-  return { vpcId, images: new Map(), containers: new Map(), sinks: [] };
+  return { vpcId, images: new Map(), containers: new Map(), sinks: [], health: new Map() };
 }
 
 export class TaskRunner {
@@ -63,7 +72,7 @@ export class TaskRunner {
   constructor(options: TaskRunnerOptions) {
     if (!options.host && options.unavailable === undefined) throw new Error('a TaskRunner needs a host or the reason it has none');
     this.#options = options;
-    this.#work = options.host ? new HostWork(options.host, options.clock, options.log, () => this.nudge()) : undefined;
+    this.#work = options.host ? new HostWork(options.host, options.clock, options.log, () => this.nudge(), options.timers ?? systemTimers) : undefined;
   }
 
   /** Adopts what the host has of this store's tasks, then plans every `intervalMs` and on nudge(). */
@@ -147,6 +156,15 @@ export class TaskRunner {
           if (row.body.task.lastStatus !== 'STOPPED') tasks.push({ scope, record: row.body });
         }
       }
+      // Only service tasks have targets; their planner waits on them while DEACTIVATING.
+      for (const task of tasks) {
+        if (!task.record.service) continue;
+        const rows = await tx.list('elbv2.target', task.scope, { name: task.record.task.taskArn ?? '' });
+        task.targets = rows.map((row): TaskTarget => {
+          const { targetGroupArn, id, port, state, drainUntil } = row.body;
+          return { targetGroupArn, id, port, state, ...(drainUntil !== undefined ? { drainUntil } : {}) };
+        });
+      }
       return tasks;
     });
   }
@@ -154,14 +172,20 @@ export class TaskRunner {
   /** One transaction: skipped when the task moved meanwhile (the next pass plans from the new state). */
   async #writeRecord(action: Extract<TaskAction, { kind: 'record' }>): Promise<void> {
     const now = this.#options.clock.now();
-    await this.#options.store.write(async (tx) => {
+    const notes = await this.#options.store.write(async (tx) => {
       const current = await tx.get('ecs.task', action.scope, action.taskId);
-      if (!current || (current.task.lastStatus ?? 'PROVISIONING') !== action.expect) return;
+      if (!current || (current.task.lastStatus ?? 'PROVISIONING') !== action.expect) return [];
       const { task: patched, stopReason } = applyTaskPatch(current, action.patch);
       const task: Task = action.move ? moveTask(patched, action.move, now) : { ...patched, version: (patched.version ?? 0) + 1 };
-      await putTaskRecord(tx, action.scope, { ...current, task, ...(stopReason ? { stopReason } : {}) });
+      const record = { ...current, task, ...(stopReason ? { stopReason } : {}) };
+      await putTaskRecord(tx, action.scope, record);
       if (action.deleteEni) await deleteEni(tx, action.scope, current.network.networkInterfaceId);
+      const writes = { tx, scope: action.scope, record, now, ids: this.#options.ids ?? cryptoIds };
+      if (action.targets === 'register') return registerTaskTargets(writes);
+      if (action.targets === 'drain') return drainTaskTargets(writes);
+      return [];
     });
+    for (const note of notes) this.#options.log(`task ${action.taskId}: ${note}`);
     if (action.move) this.#options.log(`task ${action.taskId}: ${action.expect} → ${action.move}`);
   }
 

@@ -53,6 +53,23 @@ export interface ContainerReattach {
   onOutput?: (line: OutputLine) => void;
 }
 
+/** How an exec'd command ended (a container health check's probe). */
+export interface ExecResult {
+  /** The command's exit status (128 + n when killed by signal n); absent when it timed out or could not be read. */
+  exitCode?: number;
+  /** It ran out of `timeoutMs` and was killed. */
+  timedOut: boolean;
+  /** The last few KiB of its stdout and stderr together. */
+  output: string;
+}
+
+export interface ExecOptions {
+  /** The command is killed after this long. */
+  timeoutMs: number;
+  /** Aborting kills the command (its container's health checks stopped). */
+  signal?: AbortSignal;
+}
+
 /** A container of a task, started or re-attached by a driver. */
 export interface TaskContainer {
   readonly id: string;
@@ -66,6 +83,12 @@ export interface TaskContainer {
   acknowledge(cursor: string): void;
   /** Stops following the container (Berth is shutting down) and records how far its output was delivered; it runs on. */
   release(): Promise<void>;
+  /**
+   * Runs `argv` inside the running container, as its process runs (its environment, user and working
+   * directory), without a terminal or stdin, and kills it after `timeoutMs`. Resolves however the command
+   * ends; a command that cannot be started resolves with a non-zero exitCode and the runtime's message.
+   */
+  exec(argv: readonly string[], options: ExecOptions): Promise<ExecResult>;
 }
 
 export interface TaskContainerDriver {

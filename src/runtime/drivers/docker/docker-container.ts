@@ -2,8 +2,9 @@
 // from the engine's logs endpoint (resumable by cursor), its exit awaited and inspected, its stop done with
 // Berth's own signals and timer (as the runc driver does, rather than the engine's stop timeout).
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ContainerExit, OutputLine, TaskContainer } from '../driver.ts';
+import type { ContainerExit, ExecOptions, ExecResult, OutputLine, TaskContainer } from '../driver.ts';
 import { ContainerLifecycle, type ContainerState } from '../runc/container-states.ts';
+import { dockerExec } from './docker-exec.ts';
 import { DockerEngineError, type DockerEngine } from './engine-client.ts';
 import type { LogCursors } from './log-cursors.ts';
 import { FrameDecoder, LineAssembler, sinceParameter, type LogPosition } from './log-stream.ts';
@@ -101,6 +102,11 @@ export class DockerContainer implements TaskContainer {
 
   acknowledge(cursor: string): void {
     this.#cursors.acknowledge(this.id, cursor);
+  }
+
+  /** The command through the Engine's exec API (docker-exec.ts). */
+  exec(argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
+    return dockerExec(this.#engine, this.id, argv, options);
   }
 
   /** Stops following (Berth shuts down) and writes how far its output was delivered; the container runs on. */

@@ -8,13 +8,16 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runChecked, type ProcessRunner } from '../../../platform/processes.ts';
 import type { ImageStore } from '../../images/image-store.ts';
-import type { ContainerExit, ContainerLaunch, ContainerReattach, OutputLine, TaskContainer, TaskContainerDriver } from '../driver.ts';
+import type {
+  ContainerExit, ContainerLaunch, ContainerReattach, ExecOptions, ExecResult, OutputLine, TaskContainer, TaskContainerDriver,
+} from '../driver.ts';
 import { buildRuntimeSpec } from './bundle-config.ts';
 import type { Cgroups, TaskLimits } from './cgroups.ts';
 import { processAlive, startConmon } from './conmon.ts';
 import { ContainerLifecycle, type ContainerState } from './container-states.ts';
 import { ExitFiles, type ExitReport } from './exit-files.ts';
 import { LogTail } from './log-tail.ts';
+import { runcExec } from './runc-exec.ts';
 import { resolveUser } from './users.ts';
 import { seccompFor, type SeccompProfile } from './seccomp.ts';
 
@@ -55,6 +58,8 @@ export class RuncDriver implements TaskContainerDriver {
   readonly #exits: ExitFiles;
   /** runc's absolute path, resolved once (conmon needs it; every container start would ask again). */
   #runcPathOnce: Promise<string> | undefined;
+  /** Numbers exec pid files, so two execs in one container never share one. */
+  #execs = 0;
 
   constructor(options: RuncDriverOptions) {
     this.#options = options;
@@ -153,6 +158,7 @@ export class RuncDriver implements TaskContainerDriver {
       forgetExit: () => this.#exits.forget(id),
       oomKills: () => this.#options.cgroups.oomKills(taskId, id),
       kill: (signal) => this.#kill(id, signal),
+      exec: (argv, options) => runcExec({ runc: this.#runc, containerId: id, pidFile: join(dir, `exec-${++this.#execs}.pid`), argv }, options),
       remove: async () => {
         await this.#delete(id);
         await this.#options.images.removeRootfs(dir);
@@ -216,6 +222,7 @@ interface RuncContainerParts {
   forgetExit: () => void;
   oomKills: () => Promise<number>;
   kill: (signal: string) => Promise<void>;
+  exec: (argv: readonly string[], options: ExecOptions) => Promise<ExecResult>;
   remove: () => Promise<void>;
 }
 
@@ -268,6 +275,11 @@ export class RuncContainer implements TaskContainer {
       if (first === timedOut) await this.#parts.kill('SIGKILL');
     }
     return this.#exit;
+  }
+
+  /** `runc exec` in the container (runc-exec.ts); a container that is no longer running answers with runc's error and exit status. */
+  exec(argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
+    return this.#parts.exec(argv, options);
   }
 
   acknowledge(cursor: string): void {
