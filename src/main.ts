@@ -41,7 +41,7 @@ import { appendLogEvents, ensureLogStream } from './services/logs/index.ts';
 import { createElbv2Service } from './services/elbv2/index.ts';
 import { createLoadBalancerPlane } from './lb/index.ts';
 import { createLoadBalancerController } from './controllers/load-balancers/index.ts';
-import { createServiceScheduler } from './controllers/service-scheduler/index.ts';
+import { createServiceScheduler, type SchedulerTimings } from './controllers/service-scheduler/index.ts';
 import { createSecurityGroupController, type TaskFirewall } from './network/security-groups/index.ts';
 
 export interface RunningBerth {
@@ -60,6 +60,8 @@ export interface StartOptions {
   log?: (message: string) => void;
   /** How often the task runner reads the store when nothing nudges it (default 250 ms). */
   taskRunnerIntervalMs?: number;
+  /** The service scheduler's timings (AWS's by default; tests shorten the 40 s a task without health checks waits to count as healthy). */
+  serviceSchedulerTimings?: Partial<SchedulerTimings>;
 }
 
 export async function startBerth(settings: Settings, options: StartOptions = {}): Promise<RunningBerth> {
@@ -95,7 +97,7 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   const loadBalancers = createLoadBalancerController({
     store, clock, ids, log, plane, defaultScope: { account: settings.defaultAccountId, region: settings.defaultRegion }, ...addresses,
   });
-  const scheduler = createServiceScheduler({ store, clock, ids, log, taskEvents: runnerEvents });
+  const scheduler = createServiceScheduler({ store, clock, ids, log, taskEvents: runnerEvents, ...(options.serviceSchedulerTimings ? { timings: options.serviceSchedulerTimings } : {}) });
   // Anything that changes tasks, services, load balancers or security groups wakes every controller that
   // reads them; each re-reads the store (level-based), so a spurious wake-up costs one pass.
   const taskEvents = {

@@ -1,4 +1,4 @@
-// Amazon ECS: clusters, task definitions, tasks, capacity providers, account settings, tags.
+// Amazon ECS: clusters, task definitions, tasks, services, capacity providers, account settings, tags.
 // The operations Berth does not serve yet answer NotImplemented (see LIMITATIONS.md).
 import { ModelIndex } from '../../aws/models/model-index.ts';
 import type { AwsService } from '../../aws/service.ts';
@@ -7,22 +7,25 @@ import { accountSettingOperations } from './account-settings.ts';
 import { capacityProviderOperations, capacityProviderTaggable } from './capacity-providers.ts';
 import { clusterOperations, clusterTaggable } from './clusters.ts';
 import { InvalidParameterException } from './errors.ts';
+import { serviceOperations } from './services.ts';
+import { serviceTaggable, serviceWorkload } from './services-view.ts';
 import { tagOperations } from './tags.ts';
 import { taskDefinitionOperations, taskDefinitionTaggable } from './task-definitions.ts';
-import { taskOperations, taskTaggable, taskWorkload } from './tasks.ts';
+import { taskOperations, taskTaggable } from './tasks.ts';
 
 export function createEcsService(deps: ServiceDeps): AwsService {
   return {
     name: 'ecs',
     model: ModelIndex.load('ecs'),
     operations: {
-      // Cluster counts come from the cluster's tasks; services and container instances do not exist yet.
-      ...clusterOperations(deps, taskWorkload),
+      // Cluster counts come from the cluster's tasks and services; container instances do not exist in Berth.
+      ...clusterOperations(deps, serviceWorkload),
       ...taskDefinitionOperations(deps),
       ...taskOperations(deps),
+      ...serviceOperations(deps),
       ...capacityProviderOperations(deps),
       ...accountSettingOperations(deps),
-      ...tagOperations(deps, [clusterTaggable, taskDefinitionTaggable, capacityProviderTaggable, taskTaggable]),
+      ...tagOperations(deps, [clusterTaggable, taskDefinitionTaggable, capacityProviderTaggable, taskTaggable, serviceTaggable]),
     },
     // ECS reports input that breaks the model (a missing required member, a length or enum) as InvalidParameterException.
     validationError: (message) => new InvalidParameterException(message),

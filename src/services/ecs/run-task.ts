@@ -1,21 +1,22 @@
 // RunTask: records PROVISIONING tasks and their ENIs in one transaction and returns at once; the
 // task runner (src/controllers/task-runner/) moves them on (DESIGN.md rule 1), woken by taskEvents
 // after the commit. Never starts anything.
-import type { RunTaskRequest, RunTaskResponse, Tag, Task } from '@aws-sdk/client-ecs';
+import type { RunTaskRequest, RunTaskResponse, Tag, Task, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
 import type { RequestContext } from '../../aws/context.ts';
-import { hexId } from '../../platform/ids.ts';
+import { hexId, type IdSource } from '../../platform/ids.ts';
 import type { Scope, StoreTx } from '../../store/store.ts';
 import type { ServiceDeps } from '../common/deps.ts';
 import { regionalScope } from '../common/scope.ts';
 import { containerArn, taskArn } from './arns.ts';
-import { clusterOrDefault } from './cluster-records.ts';
+import type { SubnetRecord } from '../ec2/records.ts';
+import { clusterOrDefault, type ClusterRecord } from './cluster-records.ts';
 import { InvalidParameterException } from './errors.ts';
-import { createTaskInterface, planTaskNetwork } from './run-task-network.ts';
-import { fargatePlatformVersion, placeTasks, runTaskCount } from './run-task-placement.ts';
+import { createTaskInterface, planTaskNetwork, type TaskNetworkPlan } from './run-task-network.ts';
+import { fargatePlatformVersion, placeTasks, runTaskCount, type Placement } from './run-task-placement.ts';
 import { mergeOverrides, newTaskShape } from './run-task-shape.ts';
 import { readTags, validateNewTags, writeTags } from './tags.ts';
 import { findTaskDefinition } from './task-definitions.ts';
-import { putTaskRecord, taskIdOf, type TaskRecord } from './task-records.ts';
+import { putTaskRecord, taskIdOf, type TaskRecord, type TaskServiceLink } from './task-records.ts';
 
 /** A RunTask clientToken already used, and the tasks it started (id = the token). */
 export interface RunTaskTokenRecord {
@@ -79,6 +80,51 @@ async function replayed(tx: StoreTx, scope: Scope, clientToken: string | undefin
   return tasks;
 }
 
+/** Everything one new task is made of; RunTask and the service scheduler both describe tasks this way. */
+export interface NewTaskRecord {
+  cluster: ClusterRecord;
+  definition: TaskDefinition;
+  overrides: TaskOverride;
+  placement: Placement;
+  platformVersion: string;
+  plan: TaskNetworkPlan;
+  subnet: SubnetRecord;
+  tags: Tag[];
+  group: string;
+  startedBy?: string | undefined;
+  enableExecuteCommand: boolean;
+  /** Set for a task a service launches. */
+  service?: TaskServiceLink;
+}
+
+/**
+ * Creates one PROVISIONING task as RunTask does: its ENI in `subnet`, its record and its tags, in the
+ * caller's transaction. The caller has checked the request (definition ACTIVE, placement, network plan).
+ */
+export async function createTaskRecord(tx: StoreTx, ctx: RequestContext, ids: IdSource, spec: NewTaskRecord): Promise<TaskRecord> {
+  const scope = regionalScope(ctx);
+  const { cluster, definition, overrides } = spec;
+  const taskId = hexId(ids, 32);
+  const arn = taskArn(ctx, cluster.clusterName, taskId);
+  const eni = await createTaskInterface(tx, ctx, ids, spec.plan, spec.subnet);
+  const task = newTaskShape(definition, overrides, {
+    taskArn: arn,
+    clusterArn: cluster.clusterArn,
+    containerArns: (definition.containerDefinitions ?? []).map(() => containerArn(ctx, cluster.clusterName, taskId, ids.uuid())),
+    placement: spec.placement,
+    platformVersion: spec.platformVersion,
+    eni,
+    group: spec.group,
+    startedBy: spec.startedBy,
+    enableExecuteCommand: spec.enableExecuteCommand,
+    createdAt: ctx.now,
+  });
+  const record: TaskRecord = { task, taskDefinition: definition, overrides, network: eni.network, ...(spec.service ? { service: spec.service } : {}) };
+  await putTaskRecord(tx, scope, record);
+  await writeTags(tx, scope, arn, spec.tags);
+  return record;
+}
+
 export function runTaskOperation(deps: ServiceDeps) {
   return async (input: RunTaskRequest, ctx: RequestContext): Promise<RunTaskResponse> => {
     checkRequest(input);
@@ -105,25 +151,13 @@ export function runTaskOperation(deps: ServiceDeps) {
       for (const [index, placement] of placements.entries()) {
         const subnet = plan.subnets[(offset + index) % plan.subnets.length];
         if (!subnet) throw new Error('a network plan without subnets');
-        const taskId = hexId(deps.ids, 32);
-        const arn = taskArn(ctx, cluster.clusterName, taskId);
-        const eni = await createTaskInterface(tx, ctx, deps.ids, plan, subnet);
-        const task = newTaskShape(definition, overrides, {
-          taskArn: arn,
-          clusterArn: cluster.clusterArn,
-          containerArns: (definition.containerDefinitions ?? []).map(() => containerArn(ctx, cluster.clusterName, taskId, deps.ids.uuid())),
-          placement,
-          platformVersion,
-          eni,
+        const record = await createTaskRecord(tx, ctx, deps.ids, {
+          cluster, definition, overrides, placement, platformVersion, plan, subnet, tags,
           group: input.group ?? `family:${definition.family ?? ''}`,
           startedBy: input.startedBy,
           enableExecuteCommand: input.enableExecuteCommand ?? false,
-          createdAt: ctx.now,
         });
-        const record: TaskRecord = { task, taskDefinition: definition, overrides, network: eni.network };
-        await putTaskRecord(tx, scope, record);
-        await writeTags(tx, scope, arn, tags);
-        tasks.push({ ...task, tags });
+        tasks.push({ ...record.task, tags });
       }
       if (input.clientToken !== undefined) {
         const body = { clientToken: input.clientToken, taskArns: tasks.map((t) => t.taskArn ?? '') };

@@ -12,6 +12,7 @@ import type {
   StopTaskRequest,
   StopTaskResponse,
   Task,
+  TaskStopCode,
 } from '@aws-sdk/client-ecs';
 import type { RequestContext } from '../../aws/context.ts';
 import type { ServiceOperations } from '../../aws/service.ts';
@@ -42,14 +43,15 @@ const PENDING_STATES: ReadonlySet<string> = new Set(['PROVISIONING', 'PENDING', 
 /**
  * StopTask's change to a task (ecs-behaviour.md §1): desiredStatus STOPPED, stopCode UserInitiated,
  * the caller's reason or "Task stopped by user", version + 1; lastStatus stays as it is. A task
- * already desired STOPPED (by the user or the runner) keeps its first stop code and reason.
+ * already desired STOPPED (by the user or the runner) keeps its first stop code and reason. The
+ * service scheduler makes the same change with stopCode ServiceSchedulerInitiated and its reason.
  */
-export function requestStop(task: Task, reason: string | undefined): Task {
+export function requestStop(task: Task, reason: string | undefined, stopCode: TaskStopCode = 'UserInitiated'): Task {
   if (task.desiredStatus === 'STOPPED') return task;
   return {
     ...task,
     desiredStatus: 'STOPPED',
-    stopCode: 'UserInitiated',
+    stopCode,
     stoppedReason: reason !== undefined && reason !== '' ? reason : USER_STOP_REASON,
     version: (task.version ?? 0) + 1,
   };

@@ -1,0 +1,94 @@
+// The service scheduler's loop: every intervalMs and on nudge(), one pass at a time, it reads every
+// scope's services (observe.ts), plans each (planner.ts) and applies each plan in its own transaction
+// (apply.ts). Everything it knows lives in the store, so a restarted scheduler carries on where it was.
+import type { Clock } from '../../platform/clock.ts';
+import type { IdSource } from '../../platform/ids.ts';
+import { SYSTEM_SCOPE } from '../../services/common/scope.ts';
+import type { TaskEvents } from '../../services/common/task-events.ts';
+import { newDeploymentId } from '../../services/ecs/deployments.ts';
+import type { Scope, Store } from '../../store/store.ts';
+import { applyPlan } from './apply.ts';
+import type { SchedulerTimings } from './model.ts';
+import { observeScope } from './observe.ts';
+import { planService } from './planner.ts';
+
+export interface SchedulerLoopOptions {
+  store: Store;
+  clock: Clock;
+  ids: IdSource;
+  log: (message: string) => void;
+  taskEvents: TaskEvents;
+  timings: SchedulerTimings;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.stack ?? error.message : String(error);
+}
+
+export class SchedulerLoop {
+  readonly #options: SchedulerLoopOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> | undefined;
+  #again = false;
+  #running = false;
+
+  constructor(options: SchedulerLoopOptions) {
+    this.#options = options;
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#timer = setInterval(() => this.nudge(), this.#options.timings.intervalMs);
+    this.#timer.unref();
+    this.nudge();
+  }
+
+  /** Plans again soon (after the current pass if one runs). */
+  nudge(): void {
+    if (!this.#running) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    this.#ticking = this.#tick()
+      .catch((error: unknown) => this.#options.log(`service scheduler: ${describe(error)}`))
+      .finally(() => {
+        this.#ticking = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.nudge();
+        }
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#ticking;
+  }
+
+  async #tick(): Promise<void> {
+    const { store } = this.#options;
+    // Services live in scopes that hold tasks: putServiceRecord records its scope there.
+    const scopes: Scope[] = (await store.read((tx) => tx.list('ecs.task-scope', SYSTEM_SCOPE))).map((row) => row.body);
+    let changedTasks = false;
+    for (const scope of scopes) {
+      if (!this.#running) return;
+      const snapshots = await store.read((tx) => observeScope(tx, scope));
+      for (const snapshot of snapshots) {
+        if (!this.#running) return;
+        const now = this.#options.clock.now();
+        const plan = planService({ snapshot, now, timings: this.#options.timings, nextDeploymentId: newDeploymentId(this.#options.ids) });
+        try {
+          const result = await applyPlan(store, this.#options.ids, scope, snapshot.record, plan, now);
+          if (result.launched + result.stopped > 0) changedTasks = true;
+          // The service changed after it was read: plan it again at once.
+          if (result.stale) this.#again = true;
+        } catch (error) {
+          this.#options.log(`service scheduler: ${snapshot.record.service.serviceArn ?? ''}: ${describe(error)}`);
+        }
+      }
+    }
+    if (changedTasks) this.#options.taskEvents.changed();
+  }
+}

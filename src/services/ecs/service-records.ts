@@ -1,0 +1,103 @@
+// What the store keeps for an ECS service: the Service as DescribeServices shows it (without its
+// events, which are their own records, service-events.ts), its deployments with the configuration each
+// one launches tasks with, and the scheduler's own bookkeeping (which stopped tasks it has accounted
+// for, launch backoff). The operations (services.ts) write intent; the service scheduler
+// (src/controllers/service-scheduler/) writes counts, deployment states and bookkeeping back.
+import type { CapacityProviderStrategyItem, Deployment, LaunchType, LoadBalancer, NetworkConfiguration, Service } from '@aws-sdk/client-ecs';
+import type { RequestContext } from '../../aws/context.ts';
+import type { Scope, StoreTx } from '../../store/store.ts';
+import { recordTaskScope } from './task-scopes.ts';
+import { ecsArn } from './arns.ts';
+
+/** What a deployment launches its tasks with (a rollback copies it from the deployment it returns to). */
+export interface DeploymentSpec {
+  taskDefinition: string;
+  launchType?: LaunchType;
+  capacityProviderStrategy?: CapacityProviderStrategyItem[];
+  platformVersion: string;
+  networkConfiguration: NetworkConfiguration;
+  loadBalancers: LoadBalancer[];
+}
+
+export interface DeploymentRecord {
+  /** Exactly what DescribeServices shows of it (id, status, counts, rolloutState…). */
+  deployment: Deployment;
+  spec: DeploymentSpec;
+}
+
+export type ServiceStatus = 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+
+export interface ServiceRecord {
+  /** What DescribeServices answers, without `deployments`, `events` and `tags` (the view adds them). */
+  service: Service;
+  status: ServiceStatus;
+  /** Newest first: PRIMARY, then ACTIVE ones. INACTIVE deployments move to `pastDeployments`. */
+  deployments: DeploymentRecord[];
+  /** Deployments that ended (INACTIVE), newest first, the last few only: the rollback target is found here too. */
+  pastDeployments: DeploymentRecord[];
+  /** Bumped on every write: the scheduler applies a plan only to the generation it planned from. */
+  generation: number;
+  /** Stopped service tasks the scheduler has already counted (circuit breaker, backoff, events). */
+  accountedTasks: string[];
+  /** Consecutive tasks that stopped without reaching RUNNING (launch throttling, ecs-behaviour.md §2). */
+  startFailures: number;
+  /** No launches before this time while throttled. */
+  launchNotBefore?: Date;
+  /** When "has reached a steady state." was last said (it is said again every 6 hours while steady). */
+  steadyEventAt?: Date;
+  /** When the service became INACTIVE (it stays describable for about an hour). */
+  inactiveAt?: Date;
+  /** CreateService's clientToken. */
+  clientToken?: string;
+  /** The Service Connect namespace the service names (ListServicesByNamespace). */
+  namespace?: string;
+}
+
+declare module '../../store/store.ts' {
+  interface ResourceKinds {
+    /** id = `<cluster name>/<service name>`, parent = cluster ARN, name = service name, state = status. */
+    'ecs.service': ServiceRecord;
+  }
+}
+
+/** DescribeServices: "after a service is deleted it stays describable as INACTIVE for about an hour" (API reference). */
+export const INACTIVE_SERVICE_RETENTION_MS = 60 * 60_000;
+
+/** How many ended deployments a service keeps. */
+export const PAST_DEPLOYMENTS_KEPT = 10;
+
+/** `arn:aws:ecs:<region>:<account>:service/<cluster>/<name>` (the long form ECS uses since 2021). */
+export function serviceArn(ctx: RequestContext, clusterName: string, serviceName: string): string {
+  return ecsArn(ctx, `service/${clusterName}/${serviceName}`);
+}
+
+export function serviceRecordId(clusterName: string, serviceName: string): string {
+  return `${clusterName}/${serviceName}`;
+}
+
+/** The cluster and service names in a service ARN (`…:service/<cluster>/<name>`). */
+export function serviceIdOfArn(arn: string): string {
+  const at = arn.indexOf(':service/');
+  return at < 0 ? '' : arn.slice(at + ':service/'.length);
+}
+
+/** Every writer of 'ecs.service' goes through here: keeps the lookup keys right and bumps the generation. */
+export async function putServiceRecord(tx: StoreTx, scope: Scope, record: ServiceRecord): Promise<ServiceRecord> {
+  const clusterName = (record.service.clusterArn ?? '').split('/').pop() ?? '';
+  const stored: ServiceRecord = { ...record, generation: record.generation + 1 };
+  // The scheduler looks for services in the scopes that hold tasks.
+  await recordTaskScope(tx, scope);
+  await tx.put('ecs.service', scope, {
+    id: serviceRecordId(clusterName, record.service.serviceName ?? ''),
+    parent: record.service.clusterArn ?? '',
+    name: record.service.serviceName ?? '',
+    state: record.status,
+    body: stored,
+  });
+  return stored;
+}
+
+/** The PRIMARY deployment (the newest one). */
+export function primaryDeployment(record: ServiceRecord): DeploymentRecord | undefined {
+  return record.deployments[0];
+}
