@@ -277,6 +277,10 @@ export class TaskNetwork {
     await this.#kernel.createVethPair({ hostName: hostVeth, hostAlias: spec.taskId, peerName: TASK_INTERFACE, peerNamespace: namespace, peerMac: spec.macAddress });
     await this.#kernel.setMaster(hostVeth, bridgeName(spec.vpcId));
     await this.#kernel.setUp(hostVeth);
+    // The address may have belonged to a task that just stopped: the host's ARP entry would still name that task's
+    // MAC (a stale entry lives tens of seconds), and the host's — the load balancer's, the user's — connections to
+    // the new task would go nowhere until it expired.
+    await this.#kernel.forgetNeighbour(bridgeName(spec.vpcId), spec.privateIp);
     // A new namespace's loopback is down; containers sharing the task reach each other on localhost through it.
     await this.#kernel.setUp('lo', namespace);
     await this.#kernel.addAddress(TASK_INTERFACE, withPrefix(spec.privateIp, spec.subnetCidr), namespace);

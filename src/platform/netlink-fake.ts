@@ -153,6 +153,11 @@ export class FakeNetworkKernel implements NetworkKernel {
     this.#removeLink(this.#requireLink(this.#requireNamespace(namespace), name));
   }
 
+  async forgetNeighbour(link: string, address: string): Promise<void> {
+    this.#record('neigh flush', `${link} ${address}`);
+    this.#requireLink(HOST, link);
+  }
+
   async readForwarding(link: string): Promise<boolean> {
     this.#requireLink(HOST, link);
     return this.#forwarding.get(link) ?? this.#defaultForwarding;

@@ -73,6 +73,8 @@ export interface NetworkKernel {
   addRoute(route: RouteState, namespace?: string): Promise<void>;
   /** Deleting one end of a veth pair deletes the other; deleting a bridge releases its ports. */
   deleteLink(name: string, namespace?: string): Promise<void>;
+  /** Drops what a host link's neighbour (ARP) table holds for an address; nothing to drop is fine. */
+  forgetNeighbour(link: string, address: string): Promise<void>;
   /** net.ipv4.conf.<link>.forwarding of a host link. */
   readForwarding(link: string): Promise<boolean>;
   setForwarding(link: string, enabled: boolean): Promise<void>;
@@ -207,6 +209,11 @@ export class IpRouteKernel implements NetworkKernel {
 
   async deleteLink(name: string, namespace?: string): Promise<void> {
     await this.#ip([...inNamespace(namespace), 'link', 'delete', 'dev', name]);
+  }
+
+  async forgetNeighbour(link: string, address: string): Promise<void> {
+    // `flush` (unlike `del`) succeeds when there is no entry.
+    await this.#ip(['neigh', 'flush', 'to', address, 'dev', link]);
   }
 
   async readForwarding(link: string): Promise<boolean> {
