@@ -70,5 +70,5 @@ export async function drainTaskTargets({ tx, scope, record, now, ids }: TargetWr
 async function serviceEvent(tx: StoreTx, scope: Scope, record: TaskRecord, now: Date, ids: IdSource, what: string): Promise<void> {
   const service = record.service;
   if (!service) return;
-  await appendServiceEvent(tx, scope, { serviceArn: service.serviceArn, message: `(service ${service.serviceName}) ${what}`, now, id: ids.uuid() });
+  await appendServiceEvent(tx, scope, { serviceArn: service.serviceArn, message: `(service ${service.serviceName}) ${what}`, now, id: ids.uuid(), repeatable: true });
 }

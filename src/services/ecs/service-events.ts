@@ -21,16 +21,30 @@ export const MAX_SERVICE_EVENTS = 100;
 /** ECS suppresses a repeated message for this long unless its cause cleared (ecs-behaviour.md §2). */
 export const DUPLICATE_EVENT_WINDOW_MS = 6 * 60 * 60_000;
 
+export interface NewServiceEvent {
+  serviceArn: string;
+  message: string;
+  now: Date;
+  /** A fresh UUID (IdSource.uuid()). */
+  id: string;
+  /**
+   * An event about an action that happened again (a second task registered in the same target group), not a
+   * state that still holds: never suppressed as a duplicate.
+   */
+  repeatable?: boolean;
+}
+
 /**
- * Appends an event to a service unless the same message was the newest one within the duplicate window
- * (AWS suppresses a duplicate until its cause clears, i.e. until another message came in between).
- * Keeps only the newest MAX_SERVICE_EVENTS. `id` is a fresh UUID (IdSource.uuid()).
+ * Appends an event to a service unless it states what the newest event already says, within the duplicate
+ * window (AWS suppresses a duplicate until its cause clears, i.e. until another message came in between).
+ * Keeps only the newest MAX_SERVICE_EVENTS.
  */
-export async function appendServiceEvent(tx: StoreTx, scope: Scope, event: { serviceArn: string; message: string; now: Date; id: string }): Promise<void> {
+export async function appendServiceEvent(tx: StoreTx, scope: Scope, event: NewServiceEvent): Promise<void> {
   const { serviceArn, message, now, id } = event;
   const newest = await tx.list('ecs.service-event', scope, { parent: serviceArn, descending: true, limit: MAX_SERVICE_EVENTS + 1 });
   const last = newest[0]?.body.event;
-  if (last?.message === message && last.createdAt && now.getTime() - new Date(last.createdAt).getTime() < DUPLICATE_EVENT_WINDOW_MS) return;
+  const duplicate = last?.message === message && last.createdAt !== undefined && now.getTime() - new Date(last.createdAt).getTime() < DUPLICATE_EVENT_WINDOW_MS;
+  if (duplicate && event.repeatable !== true) return;
   await tx.put('ecs.service-event', scope, { id, parent: serviceArn, name: message.slice(0, 200), body: { event: { id, createdAt: now, message } } });
   for (const old of newest.slice(MAX_SERVICE_EVENTS - 1)) await tx.delete('ecs.service-event', scope, old.id);
 }
