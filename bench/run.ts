@@ -1,72 +1,25 @@
 // `npm run bench`: the API suite starts Berth and moto and measures the same ECS calls on both with
 // the AWS SDK at several concurrencies; the tasks suite (run-task.ts) measures RunTask→RUNNING
-// beside bare runc and docker. Prints each comparison; undoes all it started (also on error and Ctrl-C).
+// beside bare runc and docker; the lb suite (lb-suite.ts) HTTP through Berth's ALB beside direct and
+// nginx; the deploy suite (deploy-suite.ts) UpdateService→COMPLETED under request load. Prints each
+// comparison; undoes all it started (also on error and Ctrl-C).
 import { Agent } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { BENCH_CALLS, type PreparedCall } from './calls.ts';
 import { Cleanups } from './cleanups.ts';
+import { runDeploySuite } from './deploy-suite.ts';
+import { runLbSuite } from './lb-suite.ts';
 import { errorKind, runClosedLoop, type LoadPlan } from './load.ts';
+import { MAX_CONCURRENCY, readOptions, USAGE, type Options, type Suite } from './options.ts';
 import { formatReport, hasErrors, type ReportInput, type Role, type Row } from './report.ts';
 import { runTaskSuite } from './run-task.ts';
 import { checkMotoInstall, ServerStartError, startBerthServer, startMotoServer, type BenchServer } from './servers.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const MAX_CONCURRENCY = 64;
-
-const USAGE = `usage: npm run bench -- [--suite all] [--duration 5] [--max-requests 50000] [--concurrency 1,16,64] [--servers berth,moto]
-  --suite         api (ECS API calls, Berth vs moto), tasks (RunTask→RUNNING, Berth vs runc and docker; root), or all (default)
-  --duration      seconds each (call, concurrency, server) runs at most (default 5)
-  --max-requests  requests each (call, concurrency, server) runs at most (default 50000)
-  --concurrency   comma-separated numbers of concurrent clients, each at most ${MAX_CONCURRENCY} (default 1,16,64)
-  --servers       which servers to measure (default berth,moto)`;
-
-type Suite = 'api' | 'tasks';
-
-interface Options {
-  suites: Suite[];
-  durationMs: number;
-  maxRequests: number;
-  concurrencies: number[];
-  servers: Set<'berth' | 'moto'>;
-}
-
-function readOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      suite: { type: 'string', default: 'all' },
-      duration: { type: 'string', default: '5' },
-      'max-requests': { type: 'string', default: '50000' },
-      concurrency: { type: 'string', default: '1,16,64' },
-      servers: { type: 'string', default: 'berth,moto' },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const positive = (name: string, raw: string, max: number): number => {
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0 || n > max) throw new RangeError(`--${name} must be a number from 1 to ${max}, got '${raw}'`);
-    return n;
-  };
-  const servers = new Set(values.servers.split(',').map((s) => s.trim().toLowerCase()));
-  for (const s of servers) if (s !== 'berth' && s !== 'moto') throw new RangeError(`--servers takes berth and/or moto, got '${s}'`);
-  if (!['api', 'tasks', 'all'].includes(values.suite)) throw new RangeError(`--suite takes api, tasks or all, got '${values.suite}'`);
-  return {
-    suites: values.suite === 'all' ? ['api', 'tasks'] : [values.suite as Suite],
-    durationMs: positive('duration', values.duration, 120) * 1000,
-    maxRequests: Math.floor(positive('max-requests', values['max-requests'], 1_000_000)),
-    concurrencies: values.concurrency.split(',').map((c) => Math.floor(positive('concurrency', c, MAX_CONCURRENCY))),
-    servers: servers as Set<'berth' | 'moto'>,
-  };
-}
 
 /** The same client settings for both servers: keep-alive sockets enough for every worker, no retries. */
 function ecsClientFor(endpoint: string): ECSClient {
@@ -141,6 +94,10 @@ async function main(): Promise<number> {
     console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
 
   // Everything started is undone (servers stopped by PID, containers and temp dirs removed): on the
   // normal path, on error, on Ctrl-C, and on exit.
@@ -154,10 +111,14 @@ async function main(): Promise<number> {
   }
 
   let code = 0;
-  for (const suite of options.suites) {
-    const suiteCode = suite === 'api' ? await runApiSuite(options, cleanups) : await runTaskSuite({ repoRoot: REPO_ROOT, cleanups, progress });
-    code = Math.max(code, suiteCode);
-  }
+  const ctx = { repoRoot: REPO_ROOT, cleanups, progress };
+  const suites: Record<Suite, () => Promise<number>> = {
+    api: () => runApiSuite(options, cleanups),
+    tasks: () => runTaskSuite(ctx),
+    lb: () => runLbSuite(ctx, options),
+    deploy: () => runDeploySuite(ctx, { runs: options.deployRuns }),
+  };
+  for (const suite of options.suites) code = Math.max(code, await suites[suite]());
   return code;
 }
 
