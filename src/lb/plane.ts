@@ -62,6 +62,11 @@ export interface PlaneTarget {
   /** Where to connect. */
   address: string;
   state: 'registered' | 'draining';
+  /**
+   * When this registration began (epoch ms). A target registered again under the same id and port (a new task
+   * given a stopped task's address) is a new target: its health starts over at initial.
+   */
+  registeredAt: number;
   /** With 'draining': epoch ms when draining ends whatever is still in flight. */
   drainUntil?: number;
   /**

@@ -5,7 +5,7 @@ import { TargetPool } from './pool.ts';
 import type { ProbeResult } from './target-health.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const target = (id: string, over: Partial<PlaneTarget> = {}): PlaneTarget => ({ id, port: 80, address: id, state: 'registered', ...over });
+const target = (id: string, over: Partial<PlaneTarget> = {}): PlaneTarget => ({ id, port: 80, address: id, state: 'registered', registeredAt: 1, ...over });
 const group = (targets: PlaneTarget[], attributes: Record<string, string> = {}): PlaneTargetGroup => ({
   arn: 'arn:tg/api/1', protocol: 'HTTP', attributes, targets,
   healthCheck: { enabled: true, protocol: 'HTTP', port: 'traffic-port', path: '/', intervalSeconds: 0.03, timeoutSeconds: 0.02, healthyThreshold: 2, unhealthyThreshold: 2, httpCodes: '200' },
@@ -48,6 +48,20 @@ test('new targets report initial; one pass makes them healthy; only healthy ones
   const count = h.reports.length;
   await sleep(100);
   assert.equal(h.reports.length, count);
+  h.pool.close();
+});
+
+test('a target registered again at the same address and port (a new task) starts over at initial', async () => {
+  const h = harness({});
+  h.pool.update(group([target('a'), target('b')]));
+  await sleep(100);
+  assert.deepEqual(picks(h.pool, 2).sort(), ['a', 'b']);
+  h.pool.update(group([target('a'), target('b', { state: 'draining', drainUntil: 2_000_000 })]));
+  h.reports.length = 0;
+  h.results.b = { ok: false, failure: 'timeout' };
+  h.pool.update(group([target('a'), target('b', { registeredAt: 2 })]));
+  assert.deepEqual(h.reports.filter((r) => r.kind === 'health').map((r) => r.kind === 'health' && [r.targetId, r.state]), [['b', 'initial']]);
+  assert.deepEqual(picks(h.pool, 3), ['a', 'a', 'a'], 'the new registration gets nothing until it passes a check');
   h.pool.close();
 });
 

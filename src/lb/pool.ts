@@ -20,6 +20,7 @@ export interface PoolTarget extends Selectable {
   address: string;
   sourceAddress?: string;
   state: 'registered' | 'draining';
+  registeredAt: number;
   drainUntil?: number;
   health: TargetHealth;
   /** When it last turned healthy (epoch ms): slow start counts from here. */
@@ -88,7 +89,8 @@ export class TargetPool {
     }
     for (const [key, spec] of wanted) {
       const existing = this.#targets.get(key);
-      if (existing && existing.address === spec.address && existing.sourceAddress === spec.sourceAddress) {
+      const sameRegistration = existing?.registeredAt === spec.registeredAt;
+      if (existing && sameRegistration && existing.address === spec.address && existing.sourceAddress === spec.sourceAddress) {
         if (existing.state !== spec.state) existing.drainedReported = false;
         existing.state = spec.state;
         existing.drainUntil = spec.drainUntil;
@@ -98,9 +100,10 @@ export class TargetPool {
         existing.retired = true;
         this.#closeIfIdle(existing);
       }
-      const target = this.#newTarget(key, spec, existing?.health);
+      // A new registration of the same id and port (another task at a stopped task's address) starts at initial.
+      const target = this.#newTarget(key, spec, sameRegistration ? existing?.health : undefined);
       this.#targets.set(key, target);
-      if (!existing && group.healthCheck.enabled) this.#reportHealth(target);
+      if ((!existing || !sameRegistration) && group.healthCheck.enabled) this.#reportHealth(target);
     }
     // Draining targets are no longer checked: they get no new requests, and their health stays as last seen.
     const checked = [...this.#targets.values()].filter((t) => t.state === 'registered')
@@ -167,7 +170,7 @@ export class TargetPool {
   #newTarget(key: string, spec: PlaneTarget, health: TargetHealth | undefined): PoolTarget {
     const agentOptions = { keepAlive: true, ...(spec.sourceAddress !== undefined ? { localAddress: spec.sourceAddress } : {}) };
     return {
-      key, id: spec.id, port: spec.port, address: spec.address, state: spec.state, inFlight: 0, weight: 1, connections: 0,
+      key, id: spec.id, port: spec.port, address: spec.address, state: spec.state, registeredAt: spec.registeredAt, inFlight: 0, weight: 1, connections: 0,
       ...(spec.sourceAddress !== undefined ? { sourceAddress: spec.sourceAddress } : {}),
       ...(spec.drainUntil !== undefined ? { drainUntil: spec.drainUntil } : {}),
       health: health ?? INITIAL_HEALTH,

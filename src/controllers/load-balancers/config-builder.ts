@@ -101,7 +101,7 @@ function planeTargetGroup(record: TargetGroupRecord, snapshot: Snapshot, user: L
     .map((t) => {
       const source = user === undefined ? undefined : sourceAddressFor(t.address, tg.VpcId, user, snapshot, usable);
       return {
-        id: t.id, port: t.port, address: t.address, state: t.state,
+        id: t.id, port: t.port, address: t.address, state: t.state, registeredAt: new Date(t.registeredAt).getTime(),
         ...(t.state === 'draining' && t.drainUntil ? { drainUntil: new Date(t.drainUntil).getTime() } : {}),
         ...(source !== undefined ? { sourceAddress: source } : {}),
       };

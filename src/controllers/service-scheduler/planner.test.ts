@@ -42,6 +42,17 @@ describe('service scheduler planner', () => {
     assert.deepEqual(later.events, [`(service web) (deployment ${D1}) deployment completed.`, '(service web) has reached a steady state.']);
   });
 
+  test('scaling in tasks behind a load balancer begins draining them: the draining event comes before the stopped one', () => {
+    const tg = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef';
+    const record = { ...serviceRecord({ desired: 0, now: T0 }) };
+    const behind = (id: string) => task(id, D1, { startedAt: T0, targets: [{ targetGroupArn: tg, port: 8080, registration: 'registered', health: 'healthy' }] });
+    const result = plan(record, [behind('a'), behind('b')], new Date(T0.getTime() + 60_000));
+    assert.deepEqual(result.stops.map((s) => s.taskId).sort(), ['a', 'b']);
+    assert.deepEqual(result.events.slice(0, 2), ['(service web) has begun draining connections on 2 tasks.', '(service web) has stopped 2 running tasks: (task a) (task b).']);
+    const bare = plan(serviceRecord({ desired: 0, now: T0 }), [task('c', D1, { startedAt: T0 })], new Date(T0.getTime() + 60_000));
+    assert.ok(!bare.events.some((e) => e.includes('draining')), 'no load balancer, nothing to drain');
+  });
+
   test('a container-health failure is stopped with ECS’s reason and event after the grace period', () => {
     const record = serviceRecord({ desired: 1, now: T0 });
     const sick = task('a', D1, { startedAt: T0, hasHealthCheck: true, healthStatus: 'UNHEALTHY' });

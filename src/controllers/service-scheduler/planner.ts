@@ -27,6 +27,19 @@ function stoppedEvent(service: string, taskIds: readonly string[]): string {
   return `(service ${service}) has stopped ${taskIds.length} running tasks: ${taskIds.map((id) => `(task ${id})`).join(' ')}.`;
 }
 
+/**
+ * The events of stopping tasks: `(service S) has begun draining connections on N tasks.` for those registered in
+ * a target group (they deregister and drain before they stop, ecs-behaviour.md §2), then the stopped-tasks event.
+ */
+function stopEvents(service: string, stopped: readonly string[], tasks: readonly { taskId: string; targets: readonly { registration?: string }[] }[]): string[] {
+  if (stopped.length === 0) return [];
+  const draining = tasks.filter((t) => stopped.includes(t.taskId) && t.targets.some((target) => target.registration === 'registered'));
+  return [
+    ...(draining.length > 0 ? [`(service ${service}) has begun draining connections on ${draining.length} tasks.`] : []),
+    stoppedEvent(service, stopped),
+  ];
+}
+
 /** The rolling limits: the most tasks desired RUNNING at once, and the fewest healthy ones. */
 export function rollingLimits(record: ServiceRecord): { maxTotal: number; minHealthy: number } {
   const desired = record.service.desiredCount ?? 0;
@@ -74,7 +87,7 @@ export function planService(input: PlanInput): ServicePlan {
       stop(task, reason);
       stoppedNow.push(task.taskId);
     }
-    if (stoppedNow.length > 0) plan.events.push(stoppedEvent(name, stoppedNow));
+    plan.events.push(...stopEvents(name, stoppedNow, tasks));
     updateCounts(record, tasks, stopping, 0, now);
     if (tasks.every((t) => t.lastStatus === 'STOPPED')) {
       record.status = 'INACTIVE';
@@ -117,7 +130,7 @@ export function planService(input: PlanInput): ServicePlan {
     stop(task, reason);
     stoppedNow.push(task.taskId);
   }
-  if (stoppedNow.length > 0) plan.events.push(stoppedEvent(name, stoppedNow));
+  plan.events.push(...stopEvents(name, stoppedNow, tasks));
 
   // PRIMARY launches within maximumPercent, unless the circuit breaker failed it or launches are throttled.
   const failed = primary.deployment.rolloutState === 'FAILED' && record.service.deploymentConfiguration?.deploymentCircuitBreaker?.enable === true;

@@ -6,7 +6,7 @@
 import type { IdSource } from '../../platform/ids.ts';
 import { appendServiceEvent } from '../../services/ecs/service-events.ts';
 import type { TaskRecord } from '../../services/ecs/task-records.ts';
-import { putTarget, targetGroupIdOf, type TargetRecord } from '../../services/elbv2/records.ts';
+import { putTarget, targetGroupIdOf, targetKey, type TargetRecord } from '../../services/elbv2/records.ts';
 import type { Scope, StoreTx } from '../../store/store.ts';
 
 /** ELBv2's default deregistration_delay.timeout_seconds. */
@@ -38,6 +38,8 @@ export async function registerTaskTargets({ tx, scope, record, now, ids }: Targe
       targetGroupArn: lb.targetGroupArn, id: ip, port: lb.containerPort, address: ip, registeredAt: now, state: 'registered', taskArn,
       ...(record.task.availabilityZone !== undefined ? { availabilityZone: record.task.availabilityZone } : {}),
     };
+    // A new registration: whatever health an earlier target at this address and port had is not this task's.
+    await tx.delete('elbv2.target-health', scope, targetKey(lb.targetGroupArn, ip, lb.containerPort));
     await putTarget(tx, scope, target);
     await serviceEvent(tx, scope, record, now, ids, `registered 1 targets in (target-group ${lb.targetGroupArn})`);
   }
