@@ -20,13 +20,19 @@
 //   Errors a reader meets re-typing a step: NoSuchEntity, EntityAlreadyExists, DeleteConflict,
 //        InvalidGroup.Duplicate, InvalidPermission.Duplicate, DependencyViolation, ClientException.
 //
-// Left for later stages (Berth does not serve them yet):
-//   services — ecs create-service (001:126, 002:314, 002:419, 002:543, 002:582, 002:788, 003:86,
-//     004:537), update-service, delete-service, describe-services, wait services-stable, list-tasks,
-//     describe-tasks, run-task (001:192), execute-command: the service scheduler and task runtime;
-//   004:562 ec2 describe-network-interfaces and the curl checks: need a running task's ENI;
-//   elbv2 (002:284–308, 002:707–733, 002:893, 002:969–975): load balancers;
-//   logs (004:494–495, 004:572–575, 004:608, 002:509): CloudWatch Logs;
+// The labs that run real tasks are typed in seed-cli-labs.test.ts (this file's commands stop short of
+// starting anything): seed 004's Fargate lab from 004:446 to 004:610 — create-service, wait
+// services-stable, list-tasks, describe-tasks, 004:562 describe-network-interfaces, curl the task, logs
+// 004:494–495, 004:572–575, 004:608, the troubleshooting tables 004:581/585, update-service,
+// delete-service — and seed 002's exercise 002:675–829 and 002:955–983 — elbv2 002:707–733 and
+// 002:969–975, create-service 002:788 behind the ALB, wait services-stable, describe-services, curl
+// through the ALB, scale to 0 and delete everything.
+//
+// Left for later stages (Berth does not serve them yet, or no test types them yet):
+//   the other services — ecs create-service (001:126, 002:314, 002:419, 002:543, 002:582, 003:86),
+//     run-task (001:192), execute-command (002:841);
+//   elbv2 (002:284–308, 002:893, 002:974): the other load balancer walkthrough and Task 7's green target group;
+//   logs (002:509): CloudWatch Logs queries;
 //   ecr and docker login/push (000:43–47, 001:71–80): the registry;
 //   application-autoscaling (001:148–169, 002:355–391, 002:858–882, 003:98–111): autoscaling;
 //   servicediscovery (002:400–414): Cloud Map;

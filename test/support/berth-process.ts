@@ -19,9 +19,9 @@ export class BerthProcess {
     this.#log = log;
   }
 
-  /** Resolves once the server prints `listening on http://…`; rejects if it exits or stays silent. */
-  static async start(dataDir: string): Promise<BerthProcess> {
-    const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--data-dir', dataDir, '--remote-pulls', 'false'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  /** Resolves once the server prints `listening on http://…`; rejects if it exits or stays silent. `flags` are more `berth server` flags. */
+  static async start(dataDir: string, flags: readonly string[] = []): Promise<BerthProcess> {
+    const child = spawn(process.execPath, [BIN, 'server', '--port', '0', '--data-dir', dataDir, '--remote-pulls', 'false', ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
     const log: string[] = [];
     child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString('utf8')));
     try {
