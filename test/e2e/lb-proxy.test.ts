@@ -111,10 +111,14 @@ describe('load balancer data plane', () => {
     return out.TargetGroups?.[0]?.TargetGroupArn ?? '';
   };
   const register = async (groupArn: string, backend: Backend, state: 'registered' | 'draining' = 'registered', drainUntil?: Date) => {
-    await store.write((tx) => putTarget(tx, SCOPE, {
-      targetGroupArn: groupArn, id: '127.0.0.1', port: backend.port, address: '127.0.0.1', registeredAt: new Date(), state,
-      ...(state === 'draining' ? { drainingSince: new Date(), drainUntil: drainUntil ?? new Date(Date.now() + 60_000) } : {}),
-    }));
+    await store.write(async (tx) => {
+      // Draining keeps the registration it drains (as DeregisterTargets does); a new registration is a new target.
+      const registered = state === 'draining' ? (await tx.get('elbv2.target', SCOPE, targetKey(groupArn, '127.0.0.1', backend.port)))?.registeredAt : undefined;
+      await putTarget(tx, SCOPE, {
+        targetGroupArn: groupArn, id: '127.0.0.1', port: backend.port, address: '127.0.0.1', registeredAt: registered ?? new Date(), state,
+        ...(state === 'draining' ? { drainingSince: new Date(), drainUntil: drainUntil ?? new Date(Date.now() + 60_000) } : {}),
+      });
+    });
   };
   const health = (groupArn: string, backend: Backend) =>
     store.read((tx) => tx.get('elbv2.target-health', SCOPE, targetKey(groupArn, '127.0.0.1', backend.port)));
@@ -320,10 +324,16 @@ describe('load balancer data plane', () => {
     await rule(80, [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/drain/*'] } }], forward(group));
     await waitHealth(group, d1, 'healthy');
     await waitHealth(group, d2, 'healthy');
+    // The rule must be in the data plane before the slow request goes (a loaded machine applies it later).
+    await waitFor('the drain rule', async () => {
+      const answer = await get('/drain/x');
+      return answer.status === 200 && ['d1', 'd2'].includes(nameOf(answer)) ? true : undefined;
+    });
+    const hitsBefore = { d1: d1.hits, d2: d2.hits };
     // Find which one the next request goes to: it is the one to drain.
     const inFlight = get('/drain/slow?ms=2500');
-    await sleep(300);
-    const busy = d1.hits > 0 ? d1 : d2;
+    await waitFor('the slow request to reach a backend', async () => (d1.hits + d2.hits > hitsBefore.d1 + hitsBefore.d2 ? true : undefined), 5000);
+    const busy = d1.hits > hitsBefore.d1 ? d1 : d2;
     const other = busy === d1 ? d2 : d1;
     await register(group, busy, 'draining');
     await sleep(1500);
