@@ -40,8 +40,9 @@ test('port 80 taken: the listener takes another port and DescribeLoadBalancers\'
   const elb = new ElasticLoadBalancingV2Client(server.clientConfig);
   const ec2 = new EC2Client(server.clientConfig);
   const vpc = await createTestVpc(ec2, 9);
-  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'squatted', Subnets: vpc.subnets, SecurityGroups: [vpc.securityGroupId] }))).LoadBalancers?.[0];
-  const plain = lb?.DNSName ?? assert.fail('no DNSName');
+  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'squatted', Subnets: vpc.subnets, SecurityGroups: [vpc.securityGroupId] }))).LoadBalancers?.[0]
+    ?? assert.fail('CreateLoadBalancer returned no load balancer');
+  const plain = lb.DNSName ?? assert.fail('no DNSName');
   await elb.send(new CreateListenerCommand({
     LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80,
     DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'text/plain', MessageBody: 'from berth' } }],
