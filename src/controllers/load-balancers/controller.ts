@@ -12,6 +12,7 @@ import { buildPlaneConfig, wantedAddresses } from './config-builder.ts';
 import { planCleanup, planReports, type RecordState, type StoreWrite } from './report-planner.ts';
 import { readSnapshot, type Snapshot } from './snapshot.ts';
 import { targetKey } from '../../services/elbv2/records.ts';
+import { ReconcileLoop } from '../reconcile-loop.ts';
 
 export interface LoadBalancerLoopOptions {
   store: Store;
@@ -29,49 +30,35 @@ export class LoadBalancerLoop {
   readonly #keeper: AddressKeeper;
   #pending: PlaneReport[] = [];
   #lastConfig = '';
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #started = false;
+  readonly #loop: ReconcileLoop;
   #listening = false;
 
   constructor(options: LoadBalancerLoopOptions) {
     this.#options = options;
     this.#keeper = new AddressKeeper(options.addresses, (m) => options.log(`load balancer: ${m}`));
+    this.#loop = new ReconcileLoop({ name: 'load balancer controller', intervalMs: options.intervalMs ?? 1000, pass: () => this.#pass(), log: options.log });
   }
 
   start(): void {
-    if (this.#started) return;
-    this.#started = true;
     if (!this.#listening) {
       this.#listening = true;
       this.#options.plane.onReports((reports) => this.#receive(reports));
     }
-    this.#timer = setInterval(() => this.nudge(), this.#options.intervalMs ?? 1000);
-    this.#timer.unref();
-    this.nudge();
+    this.#loop.start();
   }
 
   nudge(): void {
-    if (!this.#started) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#passes().finally(() => { this.#running = undefined; });
+    this.#loop.nudge();
   }
 
   /** Runs a pass now (after the one in flight); rejects with its error. For tests. */
   async sync(): Promise<void> {
-    await this.#running;
+    await this.#loop.settled();
     await this.#pass();
   }
 
   async stop(): Promise<void> {
-    this.#started = false;
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+    await this.#loop.stop();
   }
 
   #receive(reports: PlaneReport[]): void {
@@ -83,17 +70,6 @@ export class LoadBalancerLoop {
     }
     this.#pending.push(...reports);
     this.nudge();
-  }
-
-  async #passes(): Promise<void> {
-    do {
-      this.#again = false;
-      try {
-        await this.#pass();
-      } catch (error) {
-        this.#options.log(`load balancer controller: pass failed, will try again: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-      }
-    } while (this.#again && this.#started);
   }
 
   async #pass(): Promise<void> {
@@ -117,7 +93,7 @@ export class LoadBalancerLoop {
         return writes.length;
       });
       // The records changed (a target removed, a port recorded): the next pass builds from them.
-      if (wrote > 0) this.#again = true;
+      if (wrote > 0) this.#loop.nudge();
     } catch (error) {
       this.#pending.unshift(...reports);
       throw error;

@@ -11,6 +11,7 @@ import { applyPlan } from './apply.ts';
 import type { SchedulerTimings } from './model.ts';
 import { observeScope } from './observe.ts';
 import { planService } from './planner.ts';
+import { ReconcileLoop } from '../reconcile-loop.ts';
 
 export interface SchedulerLoopOptions {
   store: Store;
@@ -27,44 +28,24 @@ function describe(error: unknown): string {
 
 export class SchedulerLoop {
   readonly #options: SchedulerLoopOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #ticking: Promise<void> | undefined;
-  #again = false;
-  #running = false;
+  readonly #loop: ReconcileLoop;
 
   constructor(options: SchedulerLoopOptions) {
     this.#options = options;
+    this.#loop = new ReconcileLoop({ name: 'service scheduler', intervalMs: options.timings.intervalMs, pass: () => this.#tick(), log: options.log });
   }
 
   start(): void {
-    this.#running = true;
-    this.#timer = setInterval(() => this.nudge(), this.#options.timings.intervalMs);
-    this.#timer.unref();
-    this.nudge();
+    this.#loop.start();
   }
 
   /** Plans again soon (after the current pass if one runs). */
   nudge(): void {
-    if (!this.#running) return;
-    if (this.#ticking) {
-      this.#again = true;
-      return;
-    }
-    this.#ticking = this.#tick()
-      .catch((error: unknown) => this.#options.log(`service scheduler: ${describe(error)}`))
-      .finally(() => {
-        this.#ticking = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.nudge();
-        }
-      });
+    this.#loop.nudge();
   }
 
   async stop(): Promise<void> {
-    this.#running = false;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#ticking;
+    await this.#loop.stop();
   }
 
   async #tick(): Promise<void> {
@@ -73,17 +54,17 @@ export class SchedulerLoop {
     const scopes: Scope[] = (await store.read((tx) => tx.list('ecs.task-scope', SYSTEM_SCOPE))).map((row) => row.body);
     let changedTasks = false;
     for (const scope of scopes) {
-      if (!this.#running) return;
+      if (!this.#loop.running) return;
       const snapshots = await store.read((tx) => observeScope(tx, scope));
       for (const snapshot of snapshots) {
-        if (!this.#running) return;
+        if (!this.#loop.running) return;
         const now = this.#options.clock.now();
         const plan = planService({ snapshot, now, timings: this.#options.timings, nextDeploymentId: newDeploymentId(this.#options.ids) });
         try {
           const result = await applyPlan(store, this.#options.ids, scope, snapshot.record, plan, now);
           if (result.launched + result.stopped > 0) changedTasks = true;
           // The service changed after it was read: plan it again at once.
-          if (result.stale) this.#again = true;
+          if (result.stale) this.#loop.nudge();
         } catch (error) {
           this.#options.log(`service scheduler: ${snapshot.record.service.serviceArn ?? ''}: ${describe(error)}`);
         }

@@ -21,6 +21,7 @@ import type { RunnerHost } from './ports.ts';
 import { taskIdOf } from './task-spec.ts';
 import type { AwslogsSink } from './awslogs.ts';
 import { drainTaskTargets, registerTaskTargets } from './targets.ts';
+import { ReconcileLoop } from '../reconcile-loop.ts';
 
 export interface TaskRunnerOptions {
   store: Store;
@@ -64,42 +65,24 @@ export class TaskRunner {
   readonly #retryAt = new Map<string, number>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #work: HostWork | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #ticking: Promise<void> | undefined;
-  #again = false;
-  #running = false;
+  readonly #loop: ReconcileLoop;
 
   constructor(options: TaskRunnerOptions) {
     if (!options.host && options.unavailable === undefined) throw new Error('a TaskRunner needs a host or the reason it has none');
     this.#options = options;
     this.#work = options.host ? new HostWork(options.host, options.clock, options.log, () => this.nudge(), options.timers ?? systemTimers) : undefined;
+    this.#loop = new ReconcileLoop({ name: 'task runner', intervalMs: options.intervalMs ?? 250, pass: () => this.#tick(), log: options.log });
   }
 
   /** Adopts what the host has of this store's tasks, then plans every `intervalMs` and on nudge(). */
   async start(): Promise<void> {
     if (this.#work) await this.#adopt();
-    this.#running = true;
-    this.#timer = setInterval(() => this.nudge(), this.#options.intervalMs ?? 250);
-    this.#timer.unref();
-    this.nudge();
+    this.#loop.start();
   }
 
   /** Plans again soon (after the current pass if one runs). */
   nudge(): void {
-    if (!this.#running) return;
-    if (this.#ticking) {
-      this.#again = true;
-      return;
-    }
-    this.#ticking = this.#tick()
-      .catch((error: unknown) => this.#options.log(`task runner: ${describe(error)}`))
-      .finally(() => {
-        this.#ticking = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.nudge();
-        }
-      });
+    this.#loop.nudge();
   }
 
   /**
@@ -109,9 +92,7 @@ export class TaskRunner {
    * instead (tests; the records are left as they are, so a later start records those tasks STOPPED).
    */
   async stop(options: { removeTasks?: boolean } = {}): Promise<void> {
-    this.#running = false;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#ticking;
+    await this.#loop.stop();
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     const work = this.#work;
     if (!work) return;
@@ -131,14 +112,15 @@ export class TaskRunner {
     });
     const byId = new Map(tasks.map((task) => [taskIdOf(task.record), task]));
     for (const action of actions) {
-      if (!this.#running) return;
+      if (!this.#loop.running) return;
       if (action.kind === 'forget') {
         this.#observed.delete(action.taskId);
         this.#resources.delete(action.taskId);
         this.#retryAt.delete(action.taskId);
       } else if (action.kind === 'record') {
         await this.#writeRecord(action);
-        this.#again = true;
+        // What the record now says may allow the next step: plan again right after this pass.
+        this.#loop.nudge();
       } else {
         const task = byId.get(action.taskId);
         if (task) this.#runHostStep(action, task);

@@ -11,6 +11,7 @@ import { sealedScript, scriptDigest, tableScript } from './nft-script.ts';
 import { readTaskGroups } from './observe.ts';
 import { planFirewall, type DesiredTable, type FirewallAction } from './planner.ts';
 import { compileRuleset } from './ruleset.ts';
+import { ReconcileLoop } from '../../controllers/reconcile-loop.ts';
 
 /** Where task namespaces live: the names that exist, and the file a name is bound at. */
 export interface TaskNamespaces {
@@ -47,49 +48,29 @@ export class FirewallController implements TaskFirewall {
   /** Task id → the error last logged for it, so a failing apply is reported once, not every second. */
   readonly #reported = new Map<string, string>();
   #unavailable: Promise<string | undefined> | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = true;
+  readonly #loop: ReconcileLoop;
 
   constructor(options: FirewallControllerOptions) {
     this.#options = options;
+    this.#loop = new ReconcileLoop({ name: 'security groups', intervalMs: options.intervalMs ?? 1000, pass: () => this.reconcile(), log: options.log });
   }
 
   start(): void {
-    this.#stopped = false;
     void this.#why().then((reason) => {
       if (reason) {
         this.#options.log(`security groups: cannot be enforced: ${reason}; tasks on the runc driver stop with ResourceInitializationError until it is`);
       }
     });
-    this.nudge();
+    this.#loop.start();
   }
 
   /** Runs a pass soon; passes never overlap (a nudge during one runs another right after it). */
   nudge(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    clearTimeout(this.#timer);
-    this.#running = this.reconcile().finally(() => {
-      this.#running = undefined;
-      if (this.#stopped) return;
-      if (this.#again) {
-        this.#again = false;
-        this.nudge();
-        return;
-      }
-      this.#timer = setTimeout(() => this.nudge(), this.#options.intervalMs ?? 1000);
-    });
+    this.#loop.nudge();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
+    await this.#loop.stop();
   }
 
   async seal(taskId: string, netnsPath: string): Promise<void> {
