@@ -3,7 +3,7 @@
 // rollback, each deployment's counts, old deployments going INACTIVE, and the completed / steady-state
 // moments with their events. Pure: the time and the rollback's deployment id come in.
 import {
-  circuitBreakerThreshold, CIRCUIT_BREAKER_FAILED_REASON, completedReason, deploymentRecord, rollingBackReason,
+  circuitBreakerThreshold, CIRCUIT_BREAKER_FAILED_REASON, completedReason, deploymentRecord, markFinished, markStarted, rollingBackReason,
 } from '../../services/ecs/deployments.ts';
 import { PAST_DEPLOYMENTS_KEPT, type ServiceRecord } from '../../services/ecs/service-records.ts';
 import { isLive, isRunning } from './health.ts';
@@ -70,6 +70,7 @@ export function tripCircuitBreaker(record: ServiceRecord, now: Date, nextDeploym
   primary.deployment.rolloutState = 'FAILED';
   primary.deployment.rolloutStateReason = CIRCUIT_BREAKER_FAILED_REASON;
   primary.deployment.updatedAt = now;
+  markFinished(primary, now);
   events.push(`(service ${name}) (deployment ${primary.deployment.id ?? ''}) deployment failed: tasks failed to start.`);
   if (breaker.rollback !== true) return;
   const target = [...record.deployments.slice(1), ...record.pastDeployments]
@@ -78,6 +79,10 @@ export function tripCircuitBreaker(record: ServiceRecord, now: Date, nextDeploym
   if (!target) return;
   const targetId = target.deployment.id ?? '';
   const rollback = deploymentRecord(nextDeploymentId, now, target.spec, desired, rollingBackReason(targetId));
+  // The rollback carries out the failed deployment's service deployment and runs the revision it returns to.
+  if (primary.history && target.history) {
+    rollback.history = { serviceDeploymentId: primary.history.serviceDeploymentId, revisionId: target.history.revisionId, rollbackReason: rollingBackReason(targetId) };
+  }
   primary.deployment.status = 'ACTIVE';
   record.deployments = [rollback, ...record.deployments];
   const { launchType: _l, capacityProviderStrategy: _c, ...rest } = record.service;
@@ -105,6 +110,7 @@ export function updateCounts(record: ServiceRecord, tasks: readonly ObservedTask
   const kept = [];
   for (const [index, entry] of record.deployments.entries()) {
     const d = entry.deployment;
+    if (d.id === primaryId) markStarted(entry, now);
     const own = tasks.filter((t) => t.deploymentId === d.id);
     const live = own.filter((t) => isLive(t) && !stopping.has(t.taskId));
     const runningCount = live.filter(isRunning).length;
@@ -142,6 +148,7 @@ export function noteCompletion(record: ServiceRecord, view: { healthyPrimary: nu
     d.rolloutState = 'COMPLETED';
     d.rolloutStateReason = completedReason(d.id ?? '');
     d.updatedAt = now;
+    markFinished(primary, now);
     events.push(`(service ${name}) (deployment ${d.id ?? ''}) deployment completed.`);
   }
   const steady = settled && d.rolloutState === 'COMPLETED';

@@ -1,4 +1,5 @@
-// Amazon ECS: clusters, task definitions, tasks, services, capacity providers, account settings, tags.
+// Amazon ECS: clusters, task definitions, tasks, services (with their deployments and revisions), capacity
+// providers, account settings, tags.
 // The operations Berth does not serve yet answer NotImplemented (see LIMITATIONS.md).
 import { ModelIndex } from '../../aws/models/model-index.ts';
 import type { AwsService } from '../../aws/service.ts';
@@ -7,6 +8,7 @@ import { accountSettingOperations } from './account-settings.ts';
 import { capacityProviderOperations, capacityProviderTaggable } from './capacity-providers.ts';
 import { clusterOperations, clusterTaggable } from './clusters.ts';
 import { InvalidParameterException } from './errors.ts';
+import { serviceDeploymentOperations } from './service-deployments.ts';
 import { serviceOperations } from './services.ts';
 import { serviceTaggable, serviceWorkload } from './services-view.ts';
 import { tagOperations } from './tags.ts';
@@ -23,6 +25,7 @@ export function createEcsService(deps: ServiceDeps): AwsService {
       ...taskDefinitionOperations(deps),
       ...taskOperations(deps),
       ...serviceOperations(deps),
+      ...serviceDeploymentOperations(deps),
       ...capacityProviderOperations(deps),
       ...accountSettingOperations(deps),
       ...tagOperations(deps, [clusterTaggable, taskDefinitionTaggable, capacityProviderTaggable, taskTaggable, serviceTaggable]),

@@ -3,11 +3,14 @@
 // one launches tasks with, and the scheduler's own bookkeeping (which stopped tasks it has accounted
 // for, launch backoff). The operations (services.ts) write intent; the service scheduler
 // (src/controllers/service-scheduler/) writes counts, deployment states and bookkeeping back.
-import type { CapacityProviderStrategyItem, Deployment, LaunchType, LoadBalancer, NetworkConfiguration, Service } from '@aws-sdk/client-ecs';
+import type {
+  CapacityProviderStrategyItem, Deployment, DeploymentConfiguration, LaunchType, LoadBalancer, NetworkConfiguration, Service,
+} from '@aws-sdk/client-ecs';
 import type { RequestContext } from '../../aws/context.ts';
 import type { Scope, StoreTx } from '../../store/store.ts';
 import { recordTaskScope } from './task-scopes.ts';
 import { ecsArn } from './arns.ts';
+import { settleHistory } from './deployments.ts';
 
 /** What a deployment launches its tasks with (a rollback copies it from the deployment it returns to). */
 export interface DeploymentSpec {
@@ -19,10 +22,35 @@ export interface DeploymentSpec {
   loadBalancers: LoadBalancer[];
 }
 
+/**
+ * What ListServiceDeployments, DescribeServiceDeployments and DescribeServiceRevisions need beyond
+ * `deployment` (service-deployments-view.ts derives their answers from it). A deployment started by
+ * CreateService or UpdateService carries out a service deployment of its own and runs a new service
+ * revision; a circuit breaker's rollback carries out the failed one's and runs the revision it returns to.
+ */
+export interface DeploymentHistory {
+  /** The service deployment it carries out: the last part of its ARN (21 characters). */
+  serviceDeploymentId: string;
+  /** The service revision it runs: the last part of its ARN (the 19 digits of the deployment that introduced it). */
+  revisionId: string;
+  /** Set on a rollback's deployment: why it started (its rolloutStateReason then). */
+  rollbackReason?: string;
+  /** The revisions running when it was first stored (the other PRIMARY and ACTIVE deployments); putServiceRecord fills it. */
+  sourceRevisionIds?: string[];
+  /** The service's deployment configuration when it was first stored; putServiceRecord fills it. */
+  deploymentConfiguration?: DeploymentConfiguration;
+  /** When the scheduler first acted on it as PRIMARY (the service deployment is PENDING before). */
+  startedAt?: Date;
+  /** When its rollout left IN_PROGRESS (COMPLETED or FAILED). */
+  finishedAt?: Date;
+}
+
 export interface DeploymentRecord {
   /** Exactly what DescribeServices shows of it (id, status, counts, rolloutState…). */
   deployment: Deployment;
   spec: DeploymentSpec;
+  /** Absent on deployments stored before Berth kept it (and in scheduler test fixtures). */
+  history?: DeploymentHistory;
 }
 
 export type ServiceStatus = 'ACTIVE' | 'DRAINING' | 'INACTIVE';
@@ -81,10 +109,14 @@ export function serviceIdOfArn(arn: string): string {
   return at < 0 ? '' : arn.slice(at + ':service/'.length);
 }
 
-/** Every writer of 'ecs.service' goes through here: keeps the lookup keys right and bumps the generation. */
+/**
+ * Every writer of 'ecs.service' goes through here: keeps the lookup keys right, bumps the generation,
+ * and completes a new deployment's history at its first write (its source revisions and configuration).
+ */
 export async function putServiceRecord(tx: StoreTx, scope: Scope, record: ServiceRecord): Promise<ServiceRecord> {
   const clusterName = (record.service.clusterArn ?? '').split('/').pop() ?? '';
-  const stored: ServiceRecord = { ...record, generation: record.generation + 1 };
+  const deployments = settleHistory(record.deployments, record.service.deploymentConfiguration);
+  const stored: ServiceRecord = { ...record, deployments, generation: record.generation + 1 };
   // The scheduler looks for services in the scopes that hold tasks.
   await recordTaskScope(tx, scope);
   await tx.put('ecs.service', scope, {
