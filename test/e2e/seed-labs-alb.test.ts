@@ -9,9 +9,6 @@
 // 15/30 s. The load balancer listens on 127.78.1.1, this file's own loopback address.
 // Needs root, runc, conmon, iproute2, nft and busybox-static; skips with the reason, except under CI=true.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import {
@@ -19,10 +16,11 @@ import {
   ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, waitUntilServicesInactive, waitUntilServicesStable, waitUntilTasksStopped, type Task,
 } from '@aws-sdk/client-ecs';
 import { DescribeListenersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { startTestServer, type TestServer } from './harness.ts';
+import type { TestServer } from './harness.ts';
 import {
   ACCOUNT, createAlbStack, createLabVpc, deleteAlbStack, deleteLabVpc, describeService, detail, eventLines, eventually, hostnameOf, httpGet,
   listenerAddress, parseWhoami, pushLabImage, REGION, taskIdOf, taskLeftovers, targetStates, type AlbStack, type LabVpc,
+  startLabServer, type LabServer,
 } from './seed-labs-support.ts';
 import { taskHostSkipReason } from './task-runner-support.ts';
 
@@ -44,21 +42,12 @@ describe('seed 002: the ALB exercise through the SDK', { skip: reason ?? false, 
   const taskIds = new Set<string>();
   const taskArns = new Set<string>();
 
+  let lab: LabServer | undefined;
   before(async () => {
-    server = await startTestServer({ loadBalancerHost: LOAD_BALANCER_HOST });
-    ecs = new ECSClient(server.clientConfig);
-    ec2 = new EC2Client(server.clientConfig);
-    elbv2 = new ElasticLoadBalancingV2Client(server.clientConfig);
-    layoutDir = await mkdtemp(join(tmpdir(), 'bth-alb-lab-'));
+    lab = await startLabServer('bth-alb-lab-', { loadBalancerHost: LOAD_BALANCER_HOST });
+    ({ server, ecs, ec2, elbv2, layoutDir } = lab);
   });
-
-  after(async () => {
-    ecs?.destroy();
-    ec2?.destroy();
-    elbv2?.destroy();
-    await server?.stop();
-    await rm(layoutDir, { recursive: true, force: true });
-  });
+  after(async () => { await lab?.stop(); });
 
   /** curl http://${ALB_DNS}<path>: the DNS name in the Host header, the connection to this server's load balancer address. */
   function throughAlb(path: string) {

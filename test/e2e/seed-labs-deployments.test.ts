@@ -8,9 +8,6 @@
 // run every 5 s, targets drain for 2 s, containers stop within 2 s. The load balancer listens on 127.78.2.1.
 // Needs root, runc, conmon, iproute2, nft and busybox-static; skips with the reason, except under CI=true.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import {
@@ -19,10 +16,11 @@ import {
   type Service, type Task,
 } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { startTestServer, type TestServer } from './harness.ts';
+import type { TestServer } from './harness.ts';
 import {
   ACCOUNT, createAlbStack, createLabVpc, deleteAlbStack, deleteLabVpc, describeService, detail, eventLines, eventually, httpGet, listenerAddress,
   parseWhoami, pushLabImage, REGION, sleep, taskIdOf, taskLeftovers, targetStates, type AlbStack, type LabVpc,
+  startLabServer, type LabServer,
 } from './seed-labs-support.ts';
 import { taskHostSkipReason } from './task-runner-support.ts';
 
@@ -82,21 +80,12 @@ describe('rolling deployments behind the ALB, under load', { skip: reason ?? fal
   /** Set when revision 1 answers through the ALB: the deployment tests need it (else they fail at once, not after their waits). */
   let ready = false;
 
+  let lab: LabServer | undefined;
   before(async () => {
-    server = await startTestServer({ loadBalancerHost: LOAD_BALANCER_HOST });
-    ecs = new ECSClient(server.clientConfig);
-    ec2 = new EC2Client(server.clientConfig);
-    elbv2 = new ElasticLoadBalancingV2Client(server.clientConfig);
-    layoutDir = await mkdtemp(join(tmpdir(), 'bth-deployments-'));
+    lab = await startLabServer('bth-deployments-', { loadBalancerHost: LOAD_BALANCER_HOST });
+    ({ server, ecs, ec2, elbv2, layoutDir } = lab);
   });
-
-  after(async () => {
-    ecs?.destroy();
-    ec2?.destroy();
-    elbv2?.destroy();
-    await server?.stop();
-    await rm(layoutDir, { recursive: true, force: true });
-  });
+  after(async () => { await lab?.stop(); });
 
   async function whoamiThroughAlb(): Promise<Answer> {
     const { host, port } = listenerAddress(stack.dnsName);

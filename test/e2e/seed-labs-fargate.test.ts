@@ -7,9 +7,6 @@
 // 172.31.0.0/16 would be a bridge beside other servers' on this host, so the lab's VPC is 10.78.0.0/18.
 // Needs root, runc, conmon, iproute2 and busybox-static; skips with the reason, except under CI=true.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   CloudWatchLogsClient, CreateLogGroupCommand, DeleteLogGroupCommand, DescribeLogStreamsCommand, GetLogEventsCommand, PutRetentionPolicyCommand,
@@ -21,10 +18,11 @@ import {
   CreateClusterCommand, CreateServiceCommand, DeleteClusterCommand, DeleteServiceCommand, DeregisterTaskDefinitionCommand, DescribeTasksCommand,
   ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, waitUntilServicesInactive, waitUntilServicesStable, waitUntilTasksStopped, type Task,
 } from '@aws-sdk/client-ecs';
-import { startTestServer, type TestServer } from './harness.ts';
+import type { TestServer } from './harness.ts';
 import {
   ACCOUNT, containerPid, createLabVpc, deleteLabVpc, describeService, detail, eventLines, eventually, httpGet, pushLabImage, REGION,
   taskIdOf, taskLeftovers, type LabVpc,
+  startLabServer, type LabServer,
 } from './seed-labs-support.ts';
 import { taskHostSkipReason } from './task-runner-support.ts';
 
@@ -50,21 +48,12 @@ describe('seed 004: the Fargate lab through the SDK', { skip: reason ?? false, t
   const taskIds = new Set<string>();
   const taskArns = new Set<string>();
 
+  let lab: LabServer | undefined;
   before(async () => {
-    server = await startTestServer();
-    ecs = new ECSClient(server.clientConfig);
-    ec2 = new EC2Client(server.clientConfig);
-    logs = new CloudWatchLogsClient(server.clientConfig);
-    layoutDir = await mkdtemp(join(tmpdir(), 'bth-fargate-lab-'));
+    lab = await startLabServer('bth-fargate-lab-');
+    ({ server, ecs, ec2, logs, layoutDir } = lab);
   });
-
-  after(async () => {
-    ecs?.destroy();
-    ec2?.destroy();
-    logs?.destroy();
-    await server?.stop();
-    await rm(layoutDir, { recursive: true, force: true });
-  });
+  after(async () => { await lab?.stop(); });
 
   async function serviceTasks(): Promise<Task[]> {
     const listed = await ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: SERVICE }));

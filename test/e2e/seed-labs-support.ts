@@ -5,28 +5,61 @@
 // host-side leftovers of given tasks.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import {
   AttachInternetGatewayCommand, AuthorizeSecurityGroupIngressCommand, CreateInternetGatewayCommand, CreateSecurityGroupCommand, CreateSubnetCommand,
   CreateVpcCommand, DeleteInternetGatewayCommand, DeleteSecurityGroupCommand, DeleteSubnetCommand, DeleteVpcCommand, DetachInternetGatewayCommand,
-  type EC2Client,
+  EC2Client,
 } from '@aws-sdk/client-ec2';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import {
   CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, DeleteListenerCommand, DeleteLoadBalancerCommand, DeleteTargetGroupCommand,
-  DescribeLoadBalancersCommand, DescribeTargetHealthCommand, type ElasticLoadBalancingV2Client, ModifyTargetGroupAttributesCommand,
+  DescribeLoadBalancersCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyTargetGroupAttributesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { DescribeServicesCommand, type ECSClient, type Service, type Task } from '@aws-sdk/client-ecs';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeServicesCommand, ECSClient, type Service, type Task } from '@aws-sdk/client-ecs';
 import { Cgroups } from '../../src/runtime/drivers/runc/cgroups.ts';
 import { buildTestImages, type TestImageTag } from '../images/test-images.ts';
-import type { TestServer } from './harness.ts';
+import type { Settings } from '../../src/config/settings.ts';
+import { startTestServer, type TestServer } from './harness.ts';
 import { RegistryClient } from './registry-client.ts';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A test server with the clients the labs use and a scratch directory for image layouts; stop() undoes it all. */
+export interface LabServer {
+  server: TestServer;
+  ecs: ECSClient;
+  ec2: EC2Client;
+  elbv2: ElasticLoadBalancingV2Client;
+  logs: CloudWatchLogsClient;
+  layoutDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startLabServer(layoutPrefix: string, settings: Partial<Settings> = {}): Promise<LabServer> {
+  const server = await startTestServer(settings);
+  const clients = {
+    ecs: new ECSClient(server.clientConfig),
+    ec2: new EC2Client(server.clientConfig),
+    elbv2: new ElasticLoadBalancingV2Client(server.clientConfig),
+    logs: new CloudWatchLogsClient(server.clientConfig),
+  };
+  const layoutDir = await mkdtemp(join(tmpdir(), layoutPrefix));
+  return {
+    server, ...clients, layoutDir,
+    async stop() {
+      for (const client of Object.values(clients)) client.destroy();
+      await server.stop();
+      await rm(layoutDir, { recursive: true, force: true });
+    },
+  };
+}
 
 /**
  * Creates the ECR repository and pushes one test image to it as `repository:tag` (the labs' `docker push`),
