@@ -153,8 +153,9 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   try {
     await runner.runner.start();
   } catch (error) {
-    // Without this a failed start leaves the port listening and the process never exits.
+    // Without this a failed start leaves the port listening (and the data plane's worker running): the process never exits.
     await server.close();
+    await plane.close();
     await store.close();
     throw error;
   }
