@@ -3,7 +3,9 @@
 // (L446–529) typed with what this host needs instead:
 //   - a VPC of our own (10.79.64.0/18) instead of the default VPC (L426): the default VPC's 172.31.0.0/16
 //     would be a bridge beside other Berth servers' on the same host;
-//   - the security group opens 8080 from 0.0.0.0/0 (L453 opens 80 to MY_IP, which needs checkip.amazonaws.com);
+//   - the security group opens 8080 (not 80) to MY_IP=203.0.113.10/32, a stand-in for what L443's
+//     checkip.amazonaws.com would say (no internet here): the host's curl to the public IP stands for the
+//     internet, so a rule for the user's own address admits it, as on AWS (src/network/LIMITATIONS.md);
 //   - busybox httpd on 8080 (test/images, image `httpd`, pushed to Berth's ECR) instead of nginx on 80 from
 //     public.ecr.aws, with `-v` so it logs each request as nginx does, and stopTimeout 2.
 // Step names start with the seed's line number.
@@ -34,8 +36,8 @@ export async function lab004Fargate(t: TestContext, shell: LabShell): Promise<vo
   --query 'GroupId' --output text`);
   });
 
-  await lab.step(t, '004:453 aws ec2 authorize-security-group-ingress --group-id "$SG_ID" --ip-permissions "IpProtocol=tcp,FromPort=8080,ToPort=8080,IpRanges=[{CidrIp=$MY_IP,…}]" (8080, MY_IP=0.0.0.0/0)', ['SG_ID'], async () => {
-    shell.export('MY_IP', '0.0.0.0/0');
+  await lab.step(t, '004:453 aws ec2 authorize-security-group-ingress --group-id "$SG_ID" --ip-permissions "IpProtocol=tcp,FromPort=8080,ToPort=8080,IpRanges=[{CidrIp=$MY_IP,…}]" (8080, MY_IP=203.0.113.10/32)', ['SG_ID'], async () => {
+    shell.export('MY_IP', '203.0.113.10/32');
     ok(await shell.sh(`aws ec2 authorize-security-group-ingress \\
   --group-id "$SG_ID" \\
   --ip-permissions "IpProtocol=tcp,FromPort=8080,ToPort=8080,IpRanges=[{CidrIp=$MY_IP,Description='My IP'}]"`));
