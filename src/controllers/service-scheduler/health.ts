@@ -1,6 +1,6 @@
 // How the scheduler judges one service task (ecs-behaviour.md §2): whether it still runs for the service,
 // whether it counts as healthy toward minimumHealthyPercent, and whether it failed its health checks and
-// must be replaced. Pure.
+// must be replaced, and whether scale-in protection holds it. Pure.
 import type { ObservedTask, SchedulerTimings } from './model.ts';
 
 /** A task the service still counts: desired RUNNING and not stopped. */
@@ -10,6 +10,15 @@ export function isLive(task: ObservedTask): boolean {
 
 export function isRunning(task: ObservedTask): boolean {
   return task.lastStatus === 'RUNNING';
+}
+
+/**
+ * Under scale-in protection at `now` (UpdateTaskProtection): not chosen for scale-in nor stopped to replace an
+ * older deployment's task; still replaced when it fails its health checks (AWS: protection is against "scale-in
+ * events from Service Auto Scaling or deployments").
+ */
+export function isProtected(task: ObservedTask, now: Date): boolean {
+  return isLive(task) && task.protectedUntil !== undefined && now.getTime() < task.protectedUntil.getTime();
 }
 
 /** Within healthCheckGracePeriodSeconds of starting: ELB and container health results are ignored. */

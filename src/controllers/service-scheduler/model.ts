@@ -57,6 +57,11 @@ export interface ObservedTask {
   hasHealthCheck: boolean;
   targets: ObservedTarget[];
   healthCheckGracePeriodSeconds: number;
+  /**
+   * Set while UpdateTaskProtection's scale-in protection is enabled: when it lapses. The planner judges expiry
+   * against its `now` (health.ts isProtected).
+   */
+  protectedUntil?: Date;
 }
 
 /** Everything the planner needs about one service. */

@@ -47,6 +47,8 @@ export async function observeTask(tx: StoreTx, scope: Scope, record: TaskRecord)
     hasHealthCheck: hasEssentialHealthCheck(record.taskDefinition),
     targets: await observeTargets(tx, scope, record),
     healthCheckGracePeriodSeconds: record.service?.healthCheckGracePeriodSeconds ?? 0,
+    // Enabled protection always carries its expiry (UpdateTaskProtection defaults it to 120 minutes).
+    ...(record.protection?.enabled === true && record.protection.expiresAt !== undefined ? { protectedUntil: new Date(record.protection.expiresAt) } : {}),
   };
 }
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { isHealthy } from './health.ts';
-import { rollingLimits, stalledMessage } from './planner.ts';
-import { deploy, serviceRecord, Simulation, TIMINGS } from './test-fixtures.ts';
+import { healthFailure, isHealthy, isProtected } from './health.ts';
+import type { ObservedTask } from './model.ts';
+import { planService, rollingLimits, stalledMessage } from './planner.ts';
+import { deploy, serviceRecord, Simulation, task, TIMINGS, ZONES } from './test-fixtures.ts';
 
 const T0 = new Date('2025-01-01T00:00:00Z');
 const D2 = 'ecs-svc/1000000000000000002';
@@ -88,5 +89,62 @@ describe('service scheduler planner (properties)', () => {
       assert.equal(sim.live().length, to);
       assert.equal(sim.record.service.runningCount, to);
     }));
+  });
+
+  // Any mix of tasks of the PRIMARY and an older deployment, in any state, some protected (expired or not).
+  const D1 = 'ecs-svc/1000000000000000001';
+  const observed = fc.array(fc.record({
+    newer: fc.boolean(),
+    lastStatus: fc.constantFrom('PROVISIONING', 'PENDING', 'RUNNING', 'STOPPED'),
+    stopping: fc.boolean(),
+    age: fc.integer({ min: 0, max: 120_000 }),
+    healthCheck: fc.constantFrom(undefined, 'HEALTHY', 'UNHEALTHY', 'UNKNOWN'),
+    protectedFor: fc.option(fc.integer({ min: -60_000, max: 60_000 }), { nil: undefined }),
+    zone: fc.constantFrom('a', 'b'),
+  }), { maxLength: 12 });
+
+  test('a protected task is never stopped unless it failed its health checks or its service is being deleted', () => {
+    const now = new Date(T0.getTime() + 10 * 60_000);
+    fc.assert(fc.property(configs, observed, fc.boolean(), ({ desired, min, max }, specs, draining) => {
+      const base = deploy(serviceRecord({ desired, min, max, now: T0 }), D2, 'td:2', T0);
+      const record = draining ? { ...base, status: 'DRAINING' as const } : base;
+      const tasks: ObservedTask[] = specs.map((t, i) => task(`t${i}`, t.newer ? D2 : D1, {
+        lastStatus: t.lastStatus,
+        desiredStatus: t.stopping || t.lastStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING',
+        subnetId: `subnet-${t.zone}`, availabilityZone: ZONES[`subnet-${t.zone}`] ?? '',
+        ...(t.lastStatus === 'RUNNING' || t.lastStatus === 'STOPPED' ? { startedAt: new Date(now.getTime() - t.age) } : {}),
+        ...(t.healthCheck !== undefined ? { hasHealthCheck: true, healthStatus: t.healthCheck } : {}),
+        ...(t.protectedFor !== undefined ? { protectedUntil: new Date(now.getTime() + t.protectedFor) } : {}),
+      }));
+      const plan = planService({ snapshot: { record, tasks, subnetZones: ZONES }, now, timings: TIMINGS, nextDeploymentId: 'ecs-svc/1999999999999999999' });
+      for (const stop of plan.stops) {
+        const stopped = tasks.find((t) => t.taskId === stop.taskId);
+        assert.ok(stopped);
+        if (!isProtected(stopped, now)) continue;
+        assert.ok(draining || healthFailure(stopped, now) !== undefined, `protected task ${stopped.taskId} stopped: ${stop.reason}`);
+      }
+    }), { numRuns: 300 });
+  });
+
+  test('a rolling deployment with a protected old task keeps it until protection lapses, then completes', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 100, max: 200 }), fc.integer({ min: 3, max: 20 }),
+      (desired, min, max, ticks) => {
+        const sim = rolledOut(desired, min, max);
+        const guarded = sim.live()[0];
+        assert.ok(guarded);
+        guarded.protectedUntil = new Date(sim.now.getTime() + ticks * 10_000);
+        while (sim.now.getTime() < guarded.protectedUntil.getTime() - 10_000) {
+          sim.step();
+          assert.notEqual(guarded.desiredStatus, 'STOPPED', 'stopped while protected');
+          assert.ok(sim.record.deployments.length > 1, 'completed while a protected old task remains');
+        }
+        for (let i = 0; i < 40; i += 1) sim.step();
+        // A configuration that stalls any deployment (the stall event) stops no old task, protected or not.
+        const { maxTotal, minHealthy } = rollingLimits(sim.record);
+        if (maxTotal <= desired && minHealthy >= desired) return;
+        assert.equal(guarded.lastStatus, 'STOPPED');
+        assert.equal(sim.record.deployments.length, 1);
+        assert.equal(sim.record.deployments[0]?.deployment.rolloutState, 'COMPLETED');
+      }));
   });
 });

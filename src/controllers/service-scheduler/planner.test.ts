@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { planService, stalledMessage } from './planner.ts';
+import { planService, protectedTasksMessage, stalledMessage } from './planner.ts';
 import { deploy, serviceRecord, Simulation, task, TIMINGS, ZONES } from './test-fixtures.ts';
 
 const T0 = new Date('2025-01-01T00:00:00Z');
@@ -147,5 +147,66 @@ describe('service scheduler planner', () => {
     const record = { ...serviceRecord({ desired: 0, now: T0 }), status: 'INACTIVE' as const, inactiveAt: T0 };
     assert.equal(plan(record, [], new Date(T0.getTime() + 30 * 60_000)).remove, false);
     assert.equal(plan(record, [], new Date(T0.getTime() + 61 * 60_000)).remove, true);
+  });
+});
+
+describe('service scheduler planner: task scale-in protection', () => {
+  const later = (ms: number) => new Date(T0.getTime() + ms);
+  const HOUR = 60 * 60_000;
+  const healthyTask = (id: string, deploymentId: string, fields: Parameters<typeof task>[2] = {}) => task(id, deploymentId, { startedAt: T0, ...fields });
+
+  test('scale-in of PRIMARY passes over a protected task and stops an unprotected one', () => {
+    const result = plan(serviceRecord({ desired: 1, now: T0 }), [
+      healthyTask('a', D1, { protectedUntil: later(HOUR) }),
+      healthyTask('b', D1, { subnetId: 'subnet-b', availabilityZone: 'us-east-1b' }),
+    ], later(60_000));
+    assert.deepEqual(result.stops.map((s) => s.taskId), ['b']);
+    assert.ok(!result.events.includes(protectedTasksMessage('web', 1)), 'nothing was held back');
+  });
+
+  test('protected tasks beyond desiredCount stay, with the protection event, and the service is not steady', () => {
+    const record = serviceRecord({ desired: 0, now: T0 });
+    const result = plan(record, [healthyTask('a', D1, { protectedUntil: later(HOUR) }), healthyTask('b', D1)], later(60_000));
+    assert.deepEqual(result.stops.map((s) => s.taskId), ['b']);
+    assert.ok(result.events.includes(protectedTasksMessage('web', 1)));
+    assert.ok(!result.events.some((e) => e.includes('steady state')));
+    assert.notEqual(result.record?.deployments[0]?.deployment.rolloutState, 'COMPLETED');
+  });
+
+  test('protection that expired at `now` no longer holds', () => {
+    const result = plan(serviceRecord({ desired: 0, now: T0 }), [healthyTask('a', D1, { protectedUntil: later(60_000) })], later(60_000));
+    assert.deepEqual(result.stops.map((s) => s.taskId), ['a']);
+  });
+
+  test('a protected task that fails its health checks is still replaced', () => {
+    const sick = healthyTask('a', D1, { hasHealthCheck: true, healthStatus: 'UNHEALTHY', protectedUntil: later(HOUR) });
+    const result = plan(serviceRecord({ desired: 1, now: T0 }), [sick], later(1_000));
+    assert.deepEqual(result.stops, [{ taskId: 'a', reason: 'Task failed container health checks' }]);
+  });
+
+  test('a rolling deployment waits for an old protected task, then stops it once protection expires', () => {
+    const record = deploy(serviceRecord({ desired: 1, max: 200, now: T0 }), D2, 'td:2', T0);
+    const tasks = [healthyTask('old', D1, { protectedUntil: later(HOUR) }), healthyTask('new', D2)];
+    const during = plan(record, tasks, later(60_000));
+    assert.deepEqual(during.stops, []);
+    assert.ok(during.events.includes(protectedTasksMessage('web', 1)));
+    assert.equal((during.record ?? record).deployments.length, 2, 'the old deployment stays while its task is protected');
+    assert.equal((during.record ?? record).deployments[0]?.deployment.rolloutState, 'IN_PROGRESS');
+    const after = plan(record, tasks, later(HOUR));
+    assert.deepEqual(after.stops.map((s) => s.taskId), ['old']);
+  });
+
+  test('with maximumPercent 100 a protected old task gives the protection event, not the stall event', () => {
+    const record = deploy(serviceRecord({ desired: 1, min: 100, max: 100, now: T0 }), D2, 'td:2', T0);
+    const result = plan(record, [healthyTask('old', D1, { protectedUntil: later(HOUR) })], later(60_000));
+    assert.deepEqual(result.launches, []);
+    assert.ok(result.events.includes(protectedTasksMessage('web', 1)));
+    assert.ok(!result.events.includes(stalledMessage('web')));
+  });
+
+  test('a DRAINING service (DeleteService) stops protected tasks too', () => {
+    const record = { ...serviceRecord({ desired: 0, now: T0 }), status: 'DRAINING' as const };
+    const result = plan(record, [healthyTask('a', D1, { protectedUntil: later(HOUR) })], later(60_000));
+    assert.deepEqual(result.stops.map((s) => s.taskId), ['a']);
   });
 });

@@ -5,8 +5,11 @@
 // desired RUNNING at once, and no healthy task stopped while that leaves fewer than
 // ceil(desired × minimumHealthyPercent / 100) healthy. Tasks of older deployments that are not healthy
 // are stopped at once; healthy ones only as far as the minimum allows. Only PRIMARY launches.
+// A task under scale-in protection (UpdateTaskProtection) is neither scaled in nor stopped as an older
+// deployment's task: the deployment waits until protection is turned off or expires (developer guide, "Task
+// scale-in protection considerations"). Failed health checks and DRAINING (DeleteService) still stop it.
 import { INACTIVE_SERVICE_RETENTION_MS, type ServiceRecord } from '../../services/ecs/service-records.ts';
-import { healthFailure, isHealthy, isLive, isRunning } from './health.ts';
+import { healthFailure, isHealthy, isLive, isProtected, isRunning } from './health.ts';
 import { emptyPlan, type ObservedTask, type PlanInput, type ServicePlan } from './model.ts';
 import { chooseSubnets, chooseToStop } from './placement.ts';
 import { accountStoppedTasks, countFailure, noteCompletion, tripCircuitBreaker, updateCounts } from './rollout.ts';
@@ -15,6 +18,15 @@ import { accountStoppedTasks, countFailure, noteCompletion, tripCircuitBreaker, 
 export function stalledMessage(service: string): string {
   return `(service ${service}) was unable to stop or start tasks during a deployment because of the service deployment configuration. `
     + 'Update the minimumHealthyPercent or maximumPercent value and try again.';
+}
+
+/**
+ * The event while protected tasks keep the service from scaling in or finishing a deployment. The developer guide:
+ * "Amazon ECS will vend service events if protected tasks are keeping a deployment … from reaching steady state".
+ * Not verified: the text (the guide does not quote it).
+ */
+export function protectedTasksMessage(service: string, count: number): string {
+  return `(service ${service}) was unable to scale in due to (reason ${count} tasks under protection).`;
 }
 
 /** ECS's stop reason for scale-in, replacement and draining: the deployment that caused it. */
@@ -69,6 +81,7 @@ export function planService(input: PlanInput): ServicePlan {
   };
   const live = (): ObservedTask[] => tasks.filter((t) => isLive(t) && !stopping.has(t.taskId));
   const healthy = (t: ObservedTask): boolean => isHealthy(t, now, timings);
+  const unprotected = (t: ObservedTask): boolean => !isProtected(t, now);
 
   accountStoppedTasks(record, tasks, now, timings, plan.events);
 
@@ -104,22 +117,29 @@ export function planService(input: PlanInput): ServicePlan {
   const { maxTotal, minHealthy } = rollingLimits(record);
   const reason = scalingReason(primaryId);
 
-  // Scale-in of PRIMARY: the ones that are not healthy first, spread evenly over the zones.
+  // Scale-in of PRIMARY: the ones that are not healthy first, spread evenly over the zones; protected ones never.
+  // Tasks protection keeps from stopping this pass:
+  let held = 0;
   const primaryLive = live().filter((t) => t.deploymentId === primaryId);
   if (primaryLive.length > desired) {
+    const candidates = primaryLive.filter(unprotected);
     // Not yet RUNNING before RUNNING-but-not-healthy: chooseToStop takes earlier candidates first within a zone.
-    const notHealthy = [...primaryLive.filter((t) => !isRunning(t)), ...primaryLive.filter((t) => isRunning(t) && !healthy(t))];
+    const notHealthy = [...candidates.filter((t) => !isRunning(t)), ...candidates.filter((t) => isRunning(t) && !healthy(t))];
     const excess = primaryLive.length - desired;
     const first = chooseToStop(Math.min(excess, notHealthy.length), notHealthy, live());
-    const rest = chooseToStop(excess - first.length, primaryLive.filter(healthy), live());
+    const rest = chooseToStop(excess - first.length, candidates.filter(healthy), live());
     for (const task of [...first, ...rest]) {
       stop(task, reason);
       stoppedNow.push(task.taskId);
     }
+    held += excess - first.length - rest.length;
   }
 
-  // Older deployments: their tasks that are not healthy go now; healthy ones as far as the minimum allows.
-  const old = live().filter((t) => t.deploymentId !== primaryId);
+  // Older deployments: their tasks that are not healthy go now; healthy ones as far as the minimum allows;
+  // protected ones wait (they still count toward maximumPercent and, when healthy, toward the minimum).
+  const allOld = live().filter((t) => t.deploymentId !== primaryId);
+  const old = allOld.filter(unprotected);
+  held += allOld.length - old.length;
   for (const task of old.filter((t) => !healthy(t))) {
     stop(task, reason);
     stoppedNow.push(task.taskId);
@@ -131,6 +151,7 @@ export function planService(input: PlanInput): ServicePlan {
     stoppedNow.push(task.taskId);
   }
   plan.events.push(...stopEvents(name, stoppedNow, tasks));
+  if (held > 0) plan.events.push(protectedTasksMessage(name, held));
 
   // PRIMARY launches within maximumPercent, unless the circuit breaker failed it or launches are throttled.
   const failed = primary.deployment.rolloutState === 'FAILED' && record.service.deploymentConfiguration?.deploymentCircuitBreaker?.enable === true;
@@ -144,7 +165,7 @@ export function planService(input: PlanInput): ServicePlan {
     // Balanced over PRIMARY's own tasks: older deployments' tasks are on their way out.
     const subnetIds = chooseSubnets(count, subnets, snapshot.subnetZones, current.filter((t) => t.deploymentId === primaryId));
     if (subnetIds.length > 0) plan.launches.push({ deploymentId: primaryId, subnetIds });
-  } else if (want > 0 && room <= 0 && !failed && !throttled && stoppedNow.length === 0 && current.every(healthy)) {
+  } else if (want > 0 && room <= 0 && !failed && !throttled && stoppedNow.length === 0 && held === 0 && current.every(healthy)) {
     plan.events.push(stalledMessage(name));
   }
 

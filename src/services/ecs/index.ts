@@ -13,6 +13,7 @@ import { serviceOperations } from './services.ts';
 import { serviceTaggable, serviceWorkload } from './services-view.ts';
 import { tagOperations } from './tags.ts';
 import { taskDefinitionOperations, taskDefinitionTaggable } from './task-definitions.ts';
+import { taskProtectionOperations } from './task-protection.ts';
 import { taskOperations, taskTaggable } from './tasks.ts';
 
 export function createEcsService(deps: ServiceDeps): AwsService {
@@ -24,6 +25,7 @@ export function createEcsService(deps: ServiceDeps): AwsService {
       ...clusterOperations(deps, serviceWorkload),
       ...taskDefinitionOperations(deps),
       ...taskOperations(deps),
+      ...taskProtectionOperations(deps),
       ...serviceOperations(deps),
       ...serviceDeploymentOperations(deps),
       ...capacityProviderOperations(deps),

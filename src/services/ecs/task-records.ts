@@ -35,6 +35,17 @@ export interface TaskServiceLink {
   healthCheckGracePeriodSeconds: number;
 }
 
+/**
+ * Scale-in protection set by UpdateTaskProtection (service tasks only): while enabled and before expiresAt,
+ * the service scheduler does not choose the task for scale-in nor stop it to replace an older deployment.
+ * Absent when protection was never set or was turned off.
+ */
+export interface TaskProtection {
+  enabled: boolean;
+  /** When protection lapses: AWS then reports protectionEnabled false. */
+  expiresAt?: Date;
+}
+
 export interface TaskRecord {
   /** Exactly what DescribeTasks answers (tags live with the tag store, not here). */
   task: Task;
@@ -46,6 +57,8 @@ export interface TaskRecord {
   service?: TaskServiceLink;
   /** Why the runtime stopped the task on its own (pull failure, essential exit…), as ECS words it. */
   stopReason?: { stopCode: string; stoppedReason: string };
+  /** Scale-in protection (task-protection.ts). */
+  protection?: TaskProtection;
 }
 
 declare module '../../store/store.ts' {
