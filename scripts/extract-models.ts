@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { MemberRef, OperationModel, ServiceModel, Shape } from '../src/aws/models/types.ts';
 
 /** The services Berth serves: botocore's folder name → Berth's file name. */
-const SERVICES: Record<string, string> = { ecs: 'ecs', iam: 'iam', sts: 'sts', ec2: 'ec2', ecr: 'ecr', logs: 'logs', elbv2: 'elbv2' };
+const SERVICES: Record<string, string> = { ecs: 'ecs', iam: 'iam', sts: 'sts', ec2: 'ec2', ecr: 'ecr', logs: 'logs', elbv2: 'elbv2', secretsmanager: 'secretsmanager', ssm: 'ssm' };
 
 const SHAPE_KEYS = ['type', 'required', 'enum', 'min', 'max', 'pattern', 'flattened', 'locationName', 'timestampFormat',
   'exception', 'error', 'sensitive', 'union', 'payload'] as const;

@@ -43,6 +43,9 @@ import { createLoadBalancerPlane } from './lb/index.ts';
 import { createLoadBalancerController } from './controllers/load-balancers/index.ts';
 import { createServiceScheduler, type SchedulerTimings } from './controllers/service-scheduler/index.ts';
 import { createSecurityGroupController, type TaskFirewall } from './network/security-groups/index.ts';
+import { SecretBox } from './platform/secret-box.ts';
+import { createSecretsManagerService } from './services/secretsmanager/index.ts';
+import { createSsmService } from './services/ssm/index.ts';
 
 export interface RunningBerth {
   url: string;
@@ -109,9 +112,12 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
     }),
   };
   const deps: ServiceDeps = { store, ids, defaultAccountId: settings.defaultAccountId, taskEvents };
+  // Secret values are sealed with a key in its own file beside the database, never in it.
+  const box = await SecretBox.open(join(settings.dataDir, 'keys', 'sealing.key'));
   const services = [
     createEcsService(deps), createIamService(deps), createStsService(deps), createEc2Service(deps),
     createEcrService(deps, { addressing, blobs }), createLogsService(deps), createElbv2Service(deps),
+    createSecretsManagerService(deps, { box }), createSsmService(deps, { box }),
   ];
   /** Data-plane endpoints on the same port (the OCI registry behind ECR comes here). */
   const routes: HttpRoute[] = [new RegistryRoute({ store, ids, clock, blobs, addressing, strictAuth: settings.strictAuth })];

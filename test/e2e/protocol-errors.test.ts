@@ -130,5 +130,5 @@ test('the health endpoint says what is up', async () => {
   const health = await response.json() as { status: string; store: { engine: string }; services: Record<string, unknown> };
   assert.equal(health.status, 'ok');
   assert.equal(health.store.engine, 'sqlite');
-  assert.deepEqual(Object.keys(health.services).sort(), ['ec2', 'ecr', 'ecs', 'elasticloadbalancing', 'iam', 'logs', 'sts']);
+  assert.deepEqual(Object.keys(health.services).sort(), ['ec2', 'ecr', 'ecs', 'elasticloadbalancing', 'iam', 'logs', 'secretsmanager', 'ssm', 'sts']);
 });
