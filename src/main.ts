@@ -44,7 +44,7 @@ import { createLoadBalancerController } from './controllers/load-balancers/index
 import { createServiceScheduler, type SchedulerTimings } from './controllers/service-scheduler/index.ts';
 import { createSecurityGroupController, type TaskFirewall } from './network/security-groups/index.ts';
 import { SecretBox } from './platform/secret-box.ts';
-import { createSecretsManagerService } from './services/secretsmanager/index.ts';
+import { createSecretsManagerService, purgeDeletedSecrets } from './services/secretsmanager/index.ts';
 import { createSsmService } from './services/ssm/index.ts';
 
 export interface RunningBerth {
@@ -168,7 +168,11 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   // After the runner's first pass over what a previous Berth left, so no record goes before its leftovers do.
   const housekeeping = createHousekeeping({
     store, clock, log, blobs, defaultScope: { account: settings.defaultAccountId, region: settings.defaultRegion },
-    extraChores: [{ name: 'ecr-lifecycle-policies', intervalMs: 10 * 60_000, run: async (now) => (await applyLifecyclePolicies(store, now)).expired }],
+    extraChores: [
+      { name: 'ecr-lifecycle-policies', intervalMs: 10 * 60_000, run: async (now) => (await applyLifecyclePolicies(store, now)).expired },
+      // A secret scheduled for deletion is erased once its recovery window ends (checked every 10 minutes).
+      { name: 'secretsmanager-deleted-secrets', intervalMs: 10 * 60_000, run: (now) => purgeDeletedSecrets(store, now) },
+    ],
   });
   housekeeping.start();
   loadBalancers.start();
