@@ -24,7 +24,7 @@ import { createStsService } from './services/sts/index.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import type { Store } from './store/store.ts';
 import { createHousekeeping } from './controllers/housekeeping/index.ts';
-import { TaskRunner, taskScopes } from './controllers/task-runner/index.ts';
+import { TaskRunner, TaskSecrets, taskScopes } from './controllers/task-runner/index.ts';
 import { TaskNetwork } from './network/task-network.ts';
 import { BridgeLoadBalancerAddresses } from './network/lb-addresses.ts';
 import { IpRouteKernel } from './platform/netlink.ts';
@@ -44,8 +44,8 @@ import { createLoadBalancerController } from './controllers/load-balancers/index
 import { createServiceScheduler, type SchedulerTimings } from './controllers/service-scheduler/index.ts';
 import { createSecurityGroupController, type TaskFirewall } from './network/security-groups/index.ts';
 import { SecretBox } from './platform/secret-box.ts';
-import { createSecretsManagerService, purgeDeletedSecrets } from './services/secretsmanager/index.ts';
-import { createSsmService } from './services/ssm/index.ts';
+import { createSecretsManagerService, purgeDeletedSecrets, readSecretValue } from './services/secretsmanager/index.ts';
+import { createSsmService, readParameterValue } from './services/ssm/index.ts';
 
 export interface RunningBerth {
   url: string;
@@ -86,9 +86,11 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
     store, clock, log, nft: new NftCommand(), namespaces: new IpRouteKernel(),
     defaultScope: { account: settings.defaultAccountId, region: settings.defaultRegion },
   });
+  // Secret values are sealed with a key in its own file beside the database, never in it (the runner reads them for tasks).
+  const box = await SecretBox.open(join(settings.dataDir, 'keys', 'sealing.key'));
   // Built before the services so RunTask and StopTask can wake it (it plans nothing until start()).
   const runner = await buildTaskRunner({
-    settings, store, clock, ids, blobs, addressing, log, intervalMs: options.taskRunnerIntervalMs, firewall: securityGroups.firewall,
+    settings, store, clock, ids, blobs, addressing, log, intervalMs: options.taskRunnerIntervalMs, firewall: securityGroups.firewall, box,
   });
   // setImmediate: the runner's pass starts after the operation's answer is written, not in between its awaits.
   const runnerEvents = { changed: () => void setImmediate(() => runner.runner.nudge()) };
@@ -112,8 +114,6 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
     }),
   };
   const deps: ServiceDeps = { store, ids, defaultAccountId: settings.defaultAccountId, taskEvents };
-  // Secret values are sealed with a key in its own file beside the database, never in it.
-  const box = await SecretBox.open(join(settings.dataDir, 'keys', 'sealing.key'));
   const services = [
     createEcsService(deps), createIamService(deps), createStsService(deps), createEc2Service(deps),
     createEcrService(deps, { addressing, blobs }), createLogsService(deps), createElbv2Service(deps),
@@ -206,6 +206,8 @@ interface TaskRunnerParts {
   log: (message: string) => void;
   intervalMs: number | undefined;
   firewall: TaskFirewall;
+  /** Opens Secrets Manager and Parameter Store values for tasks' `secrets`. */
+  box: SecretBox;
 }
 
 /**
@@ -225,6 +227,11 @@ async function buildTaskRunner(parts: TaskRunnerParts): Promise<{ runner: TaskRu
     ensureStream: (target: Parameters<typeof ensureLogStream>[1]) => ensureLogStream(store, target, clock.now()),
     append: (target: Parameters<typeof appendLogEvents>[1], events: Parameters<typeof appendLogEvents>[2]) => appendLogEvents(store, target, events, clock.now()),
   };
+  // Read as the account for now: the execution role's permissions are not checked yet (src/runtime/LIMITATIONS.md).
+  const secrets = new TaskSecrets({
+    secret: (scope, request) => readSecretValue(store, parts.box, scope, request),
+    parameter: (scope, nameOrArn) => readParameterValue(store, parts.box, scope, nameOrArn),
+  });
   const without = (reason: string) => {
     log(`task runner: containers cannot run on this host (${reason}); tasks will stop with ResourceInitializationError`);
     return { runner: new TaskRunner({ ...common, unavailable: reason }), health: { driver: 'none', reason } };
@@ -244,6 +251,7 @@ async function buildTaskRunner(parts: TaskRunnerParts): Promise<{ runner: TaskRu
       images: new RegistryImages({ store, blobs: parts.blobs, images, addressing: parts.addressing, remotePulls: settings.remotePulls, ids, clock }),
       containers: driver,
       logs,
+      secrets,
     };
     log(`task runner: running tasks with the runc driver (layers under ${join(settings.dataDir, 'runtime')})`);
     return { runner: new TaskRunner({ ...common, host }), health: { driver: 'runc' } };
@@ -262,7 +270,7 @@ async function buildTaskRunner(parts: TaskRunnerParts): Promise<{ runner: TaskRu
   } catch (error) {
     return without(neither(error instanceof Error ? error.message : String(error)));
   }
-  const host = { network: driver.network, images: driver.images, containers: driver.containers, logs };
+  const host = { network: driver.network, images: driver.images, containers: driver.containers, logs, secrets };
   const why = runcWhyNot !== undefined ? ` (runc cannot run here: ${runcWhyNot})` : '';
   log(`task runner: running tasks with the Docker driver${why}: ${driver.description}`);
   log('task runner: security groups are NOT enforced with the Docker driver (src/network/LIMITATIONS.md)');

@@ -14,6 +14,8 @@ import { AwslogsSink, parseBufferSize } from './awslogs.ts';
 import { resolveDependencies, stopWaves } from './dependencies.ts';
 import { cannotPullReason, MISSING_LOG_GROUP_REASON, type ObservedTask, type RunnerTask, type StartFailure, type TaskAction } from './model.ts';
 import type { RunnerHost } from './ports.ts';
+import { containerSecrets } from './secrets.ts';
+import type { ContainerOverrideInput } from '../../runtime/drivers/runc/bundle-config.ts';
 import type { TaskResources } from './task-runner.ts';
 import {
   awslogsTarget, containerDefinitions, definitionInput, overrideInput, runtimeIdOf, taskLimits, type AwslogsTarget,
@@ -205,6 +207,8 @@ export class HostWork {
   async #start(task: RunnerTask, taskId: string, observed: ObservedTask, resources: TaskResources): Promise<void> {
     const { record } = task;
     if (!observed.startingSince) {
+      // Every container's secrets are read before any container starts, so a missing one starts none (as ECS).
+      if (!(await this.#readSecrets(task, resources, observed))) return;
       await this.#host.containers.createTask(taskId, taskLimits(record));
       observed.startingSince = this.#clock.now();
     }
@@ -231,10 +235,13 @@ export class HostWork {
       const image = resources.images.get(definition.image ?? '');
       if (!image) throw new Error(`image ${definition.image ?? ''} of ${name} was not pulled`);
       const runtimeId = runtimeIdOf(taskId, index);
+      // After a restart the secrets of containers not yet started are read again.
+      if (!resources.secrets?.has(name) && !(await this.#readSecrets(task, resources, observed))) return;
       let started: TaskContainer | undefined;
       try {
         started = await this.#host.containers.start({
-          taskId, containerId: runtimeId, image, definition: definitionInput(definition), overrides: overrideInput(record, name),
+          taskId, containerId: runtimeId, image, definition: definitionInput(definition),
+          overrides: withSecrets(overrideInput(record, name), resources.secrets?.get(name) ?? []),
           hostname, ...(resources.join ? { network: resources.join } : {}),
           etcHosts: `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${privateIp}\t${hostname}\n`, resolvConf: '',
           ...outputTo(sink),
@@ -250,6 +257,24 @@ export class HostWork {
       this.#watchExit(taskId, name, started, observed, resources);
     }
     observed.started = definitions.every((definition) => observed.containers[definition.name ?? ''] !== undefined);
+  }
+
+  /**
+   * Resolves every container's `secrets` into resources.secrets; on failure records ECS's start failure and
+   * answers false. Values stay in memory: never in the task record, the store or the runner's log.
+   */
+  async #readSecrets(task: RunnerTask, resources: TaskResources, observed: ObservedTask): Promise<boolean> {
+    const secrets = new Map<string, { name: string; value: string }[]>();
+    for (const definition of containerDefinitions(task.record)) {
+      try {
+        secrets.set(definition.name ?? '', await containerSecrets(this.#host.secrets, task.scope, definition));
+      } catch (error) {
+        observed.failure = failure(message(error), definition.name ?? '');
+        return false;
+      }
+    }
+    resources.secrets = secrets;
+    return true;
   }
 
   /** The container's awslogs sink (none for other log drivers); its delivered lines are acknowledged to the container. */
@@ -301,6 +326,12 @@ export class HostWork {
 /** A container's lines go to its awslogs sink, stamped when the container wrote them; without one they are not read. */
 function outputTo(sink: AwslogsSink | undefined): { onOutput?: (line: OutputLine) => void } {
   return sink ? { onOutput: (line) => sink.push(line.text, { timestamp: line.timestamp, cursor: line.cursor }) } : {};
+}
+
+/** Secrets go last: ECS sets them after `environment` (and its overrides), so a secret wins a name clash. */
+function withSecrets(overrides: ContainerOverrideInput | undefined, secrets: { name: string; value: string }[]): ContainerOverrideInput | undefined {
+  if (secrets.length === 0) return overrides;
+  return { ...overrides, environment: [...(overrides?.environment ?? []), ...secrets] };
 }
 
 function attachmentOf(record: TaskRecord, taskId: string): TaskAttachment {

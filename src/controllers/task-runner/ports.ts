@@ -4,6 +4,7 @@
 import type { TaskContainerDriver, TaskNetworkDriver } from '../../runtime/drivers/driver.ts';
 import type { PulledImage } from '../../runtime/images/image-store.ts';
 import type { NewLogEvent } from '../../store/log-events.ts';
+import type { SecretSource } from './secrets.ts';
 import type { AwslogsTarget } from './task-spec.ts';
 
 export interface RunnerImages {
@@ -26,4 +27,6 @@ export interface RunnerHost {
   images: RunnerImages;
   containers: TaskContainerDriver;
   logs: LogDestination;
+  /** Reads `secrets[].valueFrom` values (secrets.ts); without it a task with secrets fails to start. */
+  secrets?: SecretSource;
 }

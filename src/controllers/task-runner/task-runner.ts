@@ -52,6 +52,8 @@ export interface TaskResources {
   sinks: AwslogsSink[];
   /** Health checks by container name (health-checks.ts). */
   health: Map<string, HealthMonitor>;
+  /** Each container's resolved `secrets` (memory only, never the store), read before the first container starts. */
+  secrets?: Map<string, { name: string; value: string }[]>;
 }
 
 function newResources(vpcId: string): TaskResources {
