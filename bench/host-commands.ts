@@ -95,7 +95,8 @@ export function processesMentioning(text: string): number[] {
   });
 }
 
-function cgroupHierarchies(): string[] {
+/** The cgroup hierarchies' roots: /sys/fs/cgroup itself on cgroup v2, each controller's folder on v1. */
+export function cgroupHierarchies(): string[] {
   const root = '/sys/fs/cgroup';
   try {
     const entries = readdirSync(root, { withFileTypes: true });

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bridgeName } from '../src/network/names.ts';
-import { mountPointsUnderNow, runNow } from './host-commands.ts';
+import { cgroupHierarchies, mountPointsUnderNow, runNow } from './host-commands.ts';
 
 function output(command: string, args: string[]): string {
   try {
@@ -28,17 +28,6 @@ function runcContainers(): { id: string; bundle: string }[] {
 
 function netnsNames(): string[] {
   return output('ip', ['netns', 'list']).split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n !== '');
-}
-
-function cgroupHierarchies(): string[] {
-  const root = '/sys/fs/cgroup';
-  try {
-    const entries = readdirSync(root, { withFileTypes: true });
-    if (entries.some((e) => e.name === 'cgroup.controllers')) return [root];
-    return entries.filter((e) => e.isDirectory()).map((e) => join(root, e.name));
-  } catch {
-    return [];
-  }
 }
 
 /**

@@ -28,6 +28,16 @@ export class CannotPullContainerError extends Error {
 
 export { parseImageReference, type ImageReference } from './image-reference.ts';
 
+/** The reference a task definition names, parsed; a malformed one is the pull failure ECS reports for it. */
+export function pullReference(image: string): ImageReference {
+  try {
+    return parseImageReference(image);
+  } catch (error) {
+    if (error instanceof InvalidReferenceError) throw new CannotPullContainerError(image, error.message);
+    throw error;
+  }
+}
+
 const ECR_HOST = /^\d{12}\.dkr\.ecr\.[a-z]{2}(?:-[a-z]+)+-\d\.(?:amazonaws\.com|localhost)(?::\d+)?$/;
 
 /** Where in Berth's registry a reference points, or undefined when it names another registry. */
@@ -123,13 +133,7 @@ export class RegistryImages {
   }
 
   async pull(image: string): Promise<PulledImage> {
-    let ref: ImageReference;
-    try {
-      ref = parseImageReference(image);
-    } catch (error) {
-      if (error instanceof InvalidReferenceError) throw new CannotPullContainerError(image, error.message);
-      throw error;
-    }
+    const ref = pullReference(image);
     const location = registryLocation(ref, this.#addressing);
     if (!location && !this.#remotePulls) {
       throw new CannotPullContainerError(ref.canonical, `remote pulls are disabled on this Berth (--remote-pulls false): only images in Berth's own registry can run, and ${ref.host} is another registry`);

@@ -10,8 +10,8 @@ import { getImage, getTag } from '../../../registry/records.ts';
 import type { Scope, Store } from '../../../store/store.ts';
 import type { PulledImage } from '../../images/image-store.ts';
 import { MEDIA, type ImageConfig, type ImageIndex } from '../../images/oci.ts';
-import { InvalidReferenceError, parseImageReference, type ImageReference } from '../../images/image-reference.ts';
-import { CannotPullContainerError, registryLocation } from '../../images/registry-source.ts';
+import type { ImageReference } from '../../images/image-reference.ts';
+import { CannotPullContainerError, pullReference, registryLocation } from '../../images/registry-source.ts';
 import { DockerEngineError, type DockerEngine } from './engine-client.ts';
 import { readProgress } from './sandbox-image.ts';
 
@@ -60,13 +60,7 @@ export class DockerImages {
    * CannotPullContainerError (ECS's text) when the image cannot be had.
    */
   async pull(image: string): Promise<PulledImage> {
-    let ref: ImageReference;
-    try {
-      ref = parseImageReference(image);
-    } catch (error) {
-      if (error instanceof InvalidReferenceError) throw new CannotPullContainerError(image, error.message);
-      throw error;
-    }
+    const ref = pullReference(image);
     const location = registryLocation(ref, this.#options.addressing);
     if (!location) return this.#pullRemote(ref);
     const digest = await this.#resolve(location.scope, location.repository, ref);
