@@ -1,5 +1,6 @@
 // What a service folder hands the API layer: its model, its operations, and how it words
 // input that breaks the model (each AWS service names that error differently).
+import type { ServiceIam } from './authz/iam-request.ts';
 import type { AwsError } from './errors.ts';
 import type { Operation } from './context.ts';
 import type { ModelIndex } from './models/model-index.ts';
@@ -19,6 +20,11 @@ export interface AwsService {
    * violations themselves. When absent, validationError(describeViolations(violations)) is used.
    */
   invalidInput?(violations: Violation[]): AwsError;
+  /**
+   * What each operation asks of IAM, for callers whose policies are enforced (roles' sessions, IAM users).
+   * Absent: the service's operations are not authorized against policies (README says which).
+   */
+  readonly iam?: ServiceIam;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { AwsService } from '../../aws/service.ts';
 import type { ServiceDeps } from '../common/deps.ts';
 import { availabilityZoneOperations } from './availability-zones.ts';
 import { invalidParameterValue } from './errors.ts';
+import { ec2ServiceIam } from './iam-requests.ts';
 import { internetGatewayOperations } from './internet-gateways.ts';
 import { ec2Env } from './network-call.ts';
 import { networkInterfaceOperations } from './network-interfaces.ts';
@@ -39,5 +40,6 @@ export function createEc2Service(deps: ServiceDeps): AwsService {
     // EC2 names most bad input InvalidParameterValue, and an absent required member MissingParameter.
     validationError: invalidParameterValue,
     invalidInput: ec2InvalidInput,
+    iam: ec2ServiceIam(deps),
   };
 }

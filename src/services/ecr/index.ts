@@ -6,6 +6,7 @@ import type { ServiceDeps } from '../common/deps.ts';
 import { authorizationOperations } from './authorization.ts';
 import type { EcrRegistryDeps } from './context.ts';
 import { InvalidParameterException } from './errors.ts';
+import { ecrIam } from './iam-requests.ts';
 import { imageOperations } from './images.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { layerUploadOperations } from './layer-uploads.ts';
@@ -34,5 +35,6 @@ export function createEcrService(deps: ServiceDeps, registry: EcrRegistryDeps): 
     },
     // ECR reports input that breaks the model as InvalidParameterException (awsJson1_1, 400).
     validationError: (message) => new InvalidParameterException(message),
+    iam: ecrIam(deps),
   };
 }

@@ -8,6 +8,7 @@ import { accountSettingOperations } from './account-settings.ts';
 import { capacityProviderOperations, capacityProviderTaggable } from './capacity-providers.ts';
 import { clusterOperations, clusterTaggable } from './clusters.ts';
 import { InvalidParameterException } from './errors.ts';
+import { ecsIam } from './iam-requests.ts';
 import { serviceDeploymentOperations } from './service-deployments.ts';
 import { serviceOperations } from './services.ts';
 import { serviceTaggable, serviceWorkload } from './services-view.ts';
@@ -34,5 +35,6 @@ export function createEcsService(deps: ServiceDeps): AwsService {
     },
     // ECS reports input that breaks the model (a missing required member, a length or enum) as InvalidParameterException.
     validationError: (message) => new InvalidParameterException(message),
+    iam: ecsIam(deps),
   };
 }

@@ -5,6 +5,7 @@ import { ModelIndex } from '../../aws/models/model-index.ts';
 import type { AwsService } from '../../aws/service.ts';
 import type { ServiceDeps } from '../common/deps.ts';
 import { ValidationError } from './errors.ts';
+import { elbv2ServiceIam } from './iam-requests.ts';
 import { limitOperations } from './limits.ts';
 import { listenerAttributeOperations } from './listener-attributes.ts';
 import { listenerCertificateOperations } from './listener-certificates.ts';
@@ -46,5 +47,6 @@ export function createElbv2Service(deps: ServiceDeps, options: Elbv2Options = {}
       ...limitOperations(),
     },
     validationError: (message) => new ValidationError(message),
+    iam: elbv2ServiceIam(),
   };
 }

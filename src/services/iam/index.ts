@@ -7,6 +7,7 @@ import type { ServiceDeps } from '../common/deps.ts';
 import { accessKeyOperations } from './access-keys.ts';
 import { ValidationError } from './errors.ts';
 import { groupOperations } from './groups.ts';
+import { iamServiceIam } from './iam-requests.ts';
 import { inlinePolicyOperations } from './inline-policies.ts';
 import { instanceProfileOperations } from './instance-profiles.ts';
 import { managedPolicyOperations } from './managed-policies.ts';
@@ -35,5 +36,6 @@ export function createIamService(deps: ServiceDeps): AwsService {
       ...groupOperations(deps),
     },
     validationError: (message) => new ValidationError(message),
+    iam: iamServiceIam(deps),
   };
 }

@@ -6,6 +6,7 @@ import type { ServiceDeps } from '../common/deps.ts';
 import { InvalidParameterException } from './errors.ts';
 import { filterLogEventsOperations } from './filter-log-events.ts';
 import { getLogEventsOperations } from './get-log-events.ts';
+import { logsIam } from './iam-requests.ts';
 import { logGroupOperations } from './log-groups.ts';
 import { logStreamOperations } from './log-streams.ts';
 import { putLogEventsOperations } from './put-log-events.ts';
@@ -29,5 +30,6 @@ export function createLogsService(deps: ServiceDeps): AwsService {
     // Logs reports input that breaks the model as InvalidParameterException ("1 validation error
     // detected: Value '' at 'nextToken' failed to satisfy constraint: ...", fluent-plugin-cloudwatch-logs #116).
     validationError: (message) => new InvalidParameterException(message),
+    iam: logsIam(),
   };
 }

@@ -5,6 +5,7 @@ import { AwsError } from '../../aws/errors.ts';
 import type { AwsService } from '../../aws/service.ts';
 import type { SecretBox } from '../../platform/secret-box.ts';
 import type { ServiceDeps } from '../common/deps.ts';
+import { secretsManagerIam } from './iam-requests.ts';
 import { listSecretsOperations } from './list-secrets.ts';
 import { policyOperations } from './policies.ts';
 import { randomPasswordOperations } from './random-password.ts';
@@ -33,5 +34,6 @@ export function createSecretsManagerService(deps: ServiceDeps, parts: SecretsMan
     // Model constraint violations ("1 validation error detected: …") answer ValidationException (Not verified:
     // the model names no shape for them; InvalidParameterException is used for Secrets Manager's own checks).
     validationError: (message) => new AwsError({ code: 'ValidationException', httpStatus: 400, senderFault: true, message }),
+    iam: secretsManagerIam(deps),
   };
 }

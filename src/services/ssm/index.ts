@@ -6,6 +6,7 @@ import type { SecretBox } from '../../platform/secret-box.ts';
 import type { Scope, Store } from '../../store/store.ts';
 import type { ServiceDeps } from '../common/deps.ts';
 import { ValidationException } from './errors.ts';
+import { ssmIam } from './iam-requests.ts';
 import { labelOperations } from './labels.ts';
 import { parameterOperations } from './parameters.ts';
 import { putParameterOperations } from './put-parameter.ts';
@@ -30,6 +31,7 @@ export function createSsmService(deps: ServiceDeps, parts: SsmParts): AwsService
       ...tagOperations(deps),
     },
     validationError: (message) => new ValidationException(message),
+    iam: ssmIam(deps),
   };
 }
 

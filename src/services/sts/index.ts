@@ -5,6 +5,7 @@ import type { AwsService } from '../../aws/service.ts';
 import type { ServiceDeps } from '../common/deps.ts';
 import { ValidationError } from '../iam/errors.ts';
 import { assumeRoleOperations } from './assume-role.ts';
+import { stsServiceIam } from './iam-requests.ts';
 import { identityOperations } from './identity.ts';
 import { sessionTokenOperations } from './session-token.ts';
 
@@ -20,5 +21,6 @@ export function createStsService(deps: ServiceDeps): AwsService {
       ...sessionTokenOperations(deps),
     },
     validationError: (message) => new ValidationError(message),
+    iam: stsServiceIam(deps),
   };
 }
