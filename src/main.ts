@@ -2,6 +2,7 @@
 // knows concrete classes.
 import { Authenticator } from './aws/auth/authenticator.ts';
 import { Dispatcher } from './aws/dispatcher.ts';
+import type { AwsService } from './aws/service.ts';
 import { ServiceRouter } from './aws/protocol/router.ts';
 import type { Settings } from './config/settings.ts';
 import { existsSync } from 'node:fs';
@@ -9,7 +10,11 @@ import { join } from 'node:path';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { cryptoIds, type IdSource } from './platform/ids.ts';
 import type { HttpRoute } from './server/http-route.ts';
-import { HttpServer } from './server/http-server.ts';
+import { HttpServer, type HttpServerDeps } from './server/http-server.ts';
+import { platformEnvironment, startTaskEndpoints, type TaskEndpointsHost } from './task-endpoints-host.ts';
+import { CgroupReader, CgroupStatsSource, StoreMetadataDirectory, type ContainerStatsSource } from './runtime/task-endpoints/index.ts';
+import { TaskCredentialsIssuer } from './services/sts/task-credentials.ts';
+import type { RunnerTask } from './controllers/task-runner/model.ts';
 import type { ServiceDeps } from './services/common/deps.ts';
 import { createEc2Service } from './services/ec2/index.ts';
 import { applyLifecyclePolicies, createEcrService } from './services/ecr/index.ts';
@@ -44,6 +49,11 @@ import { createLoadBalancerController } from './controllers/load-balancers/index
 import { createServiceScheduler, type SchedulerTimings } from './controllers/service-scheduler/index.ts';
 import { createSecurityGroupController, type TaskFirewall } from './network/security-groups/index.ts';
 import { SecretBox } from './platform/secret-box.ts';
+import { PolicyAuthorizer } from './services/iam/evaluation/policy-authorizer.ts';
+import { RoleCalls } from './services/iam/evaluation/role-calls.ts';
+import { PolicyRoleTrust } from './services/iam/evaluation/task-role-trust.ts';
+import { ExecutionRoleChecks } from './controllers/task-runner/execution-role.ts';
+import type { ExecutionRoleGate } from './controllers/task-runner/ports.ts';
 import { createSecretsManagerService, purgeDeletedSecrets, readSecretValue } from './services/secretsmanager/index.ts';
 import { createSsmService, readParameterValue } from './services/ssm/index.ts';
 
@@ -82,15 +92,27 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   };
   const blobs = new BlobStore(join(settings.dataDir, 'registry'));
   // Built before the runner: TaskNetwork seals each task namespace with its firewall as it creates one.
+  // Known once the task endpoints listen (after the API); task tables are written only after that.
+  let taskEndpoints: TaskEndpointsHost | undefined;
   const securityGroups = createSecurityGroupController({
-    store, clock, log, nft: new NftCommand(), namespaces: new IpRouteKernel(),
+    store, clock, log, nft: new NftCommand(), namespaces: new IpRouteKernel(), taskEndpointPort: () => taskEndpoints?.endpointPort,
     defaultScope: { account: settings.defaultAccountId, region: settings.defaultRegion },
   });
   // Secret values are sealed with a key in its own file beside the database, never in it (the runner reads them for tasks).
   const box = await SecretBox.open(join(settings.dataDir, 'keys', 'sealing.key'));
+  // Requests signed by roles' and users' credentials are checked against their policies, and so are the platform's
+  // own calls as a task's execution role (through each service's IAM map: `services` is filled in below).
+  const authorizer = new PolicyAuthorizer(store, { enforce: settings.iamEnforcement });
+  const services: AwsService[] = [];
+  const roleCalls = new RoleCalls(() => services, authorizer, clock);
+  // RunTask and the service scheduler ask it whether ECS may assume a task's roles.
+  const roleTrust = new PolicyRoleTrust({ enforce: settings.iamEnforcement });
   // Built before the services so RunTask and StopTask can wake it (it plans nothing until start()).
   const runner = await buildTaskRunner({
     settings, store, clock, ids, blobs, addressing, log, intervalMs: options.taskRunnerIntervalMs, firewall: securityGroups.firewall, box,
+    executionRole: settings.iamEnforcement ? new ExecutionRoleChecks(roleCalls) : undefined,
+    // Only where the endpoints answer: a variable pointing at nothing would send an SDK to a dead address.
+    platformEnvironment: (task, name) => (taskEndpoints ? platformEnvironment(task, name, listeningPort) : []),
   });
   // setImmediate: the runner's pass starts after the operation's answer is written, not in between its awaits.
   const runnerEvents = { changed: () => void setImmediate(() => runner.runner.nudge()) };
@@ -102,7 +124,7 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   const loadBalancers = createLoadBalancerController({
     store, clock, ids, log, plane, defaultScope: { account: settings.defaultAccountId, region: settings.defaultRegion }, ...addresses,
   });
-  const scheduler = createServiceScheduler({ store, clock, ids, log, taskEvents: runnerEvents, ...(options.serviceSchedulerTimings ? { timings: options.serviceSchedulerTimings } : {}) });
+  const scheduler = createServiceScheduler({ store, clock, ids, log, taskEvents: runnerEvents, roleTrust, ...(options.serviceSchedulerTimings ? { timings: options.serviceSchedulerTimings } : {}) });
   // Anything that changes tasks, services, load balancers or security groups wakes every controller that
   // reads them; each re-reads the store (level-based), so a spurious wake-up costs one pass.
   const taskEvents = {
@@ -113,12 +135,14 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
       securityGroups.nudge();
     }),
   };
-  const deps: ServiceDeps = { store, ids, defaultAccountId: settings.defaultAccountId, taskEvents };
-  const services = [
+  const deps: ServiceDeps = {
+    store, ids, defaultAccountId: settings.defaultAccountId, taskEvents, roleTrust,
+  };
+  services.push(
     createEcsService(deps), createIamService(deps), createStsService(deps), createEc2Service(deps),
     createEcrService(deps, { addressing, blobs }), createLogsService(deps), createElbv2Service(deps),
     createSecretsManagerService(deps, { box }), createSsmService(deps, { box }),
-  ];
+  );
   /** Data-plane endpoints on the same port (the OCI registry behind ECR comes here). */
   const routes: HttpRoute[] = [new RegistryRoute({ store, ids, clock, blobs, addressing, strictAuth: settings.strictAuth })];
   const router = new ServiceRouter(services);
@@ -130,10 +154,10 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
     rootSecretAccessKey: settings.rootSecretAccessKey,
   }, new StoreCredentialLookup(store));
   const dispatcher = new Dispatcher({
-    router, authenticator, clock, ids,
+    router, authenticator, authorizer, clock, ids,
     log: { internalError: (requestId, operation, error) => log(`internal error in ${operation} (request ${requestId}): ${error instanceof Error ? error.stack ?? error.message : String(error)}`) },
   });
-  const server = new HttpServer({
+  const serverDeps: HttpServerDeps = {
     dispatcher,
     routes,
     maxRequestBytes: settings.maxRequestBytes,
@@ -151,15 +175,35 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
         ofModel: Object.keys(s.model.model.operations).length,
       }])),
     }),
-  });
+  };
+  const server = new HttpServer(serverDeps);
   const address = await server.listen(settings.port, settings.host);
   listeningPort = address.port;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${address.port}`;
   log(`listening on ${url} (data in ${store.describe().location}, auth ${settings.strictAuth ? 'strict' : 'lenient'})`);
+  if (runner.stats) {
+    try {
+      taskEndpoints = await startTaskEndpoints({
+        kernel: new IpRouteKernel(),
+        endpoint: {
+          metadata: new StoreMetadataDirectory({ store, scopes: () => taskScopes(store, { account: settings.defaultAccountId, region: settings.defaultRegion }) }),
+          credentials: new TaskCredentialsIssuer({ store, ids, clock }),
+          stats: runner.stats,
+          log: (message) => log(`task endpoints: ${message}`),
+        },
+        api: serverDeps,
+        apiPort: listeningPort,
+      });
+      log(`task endpoints: metadata and credentials at 169.254.170.2 inside tasks (port 80 → ${taskEndpoints.endpointPort}), the API at 169.254.170.2:${listeningPort}`);
+    } catch (error) {
+      log(`task endpoints: not served (${error instanceof Error ? error.message : String(error)}); tasks get no metadata, credentials or AWS_ENDPOINT_URL`);
+    }
+  }
   try {
     await runner.runner.start();
   } catch (error) {
     // Without this a failed start leaves the port listening (and the data plane's worker running): the process never exits.
+    await taskEndpoints?.close();
     await server.close();
     await plane.close();
     await store.close();
@@ -182,6 +226,7 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
     url,
     port: address.port,
     async stop(stopOptions = {}) {
+      await taskEndpoints?.close();
       await server.close();
       await scheduler.stop();
       await loadBalancers.stop();
@@ -208,6 +253,10 @@ interface TaskRunnerParts {
   firewall: TaskFirewall;
   /** Opens Secrets Manager and Parameter Store values for tasks' `secrets`. */
   box: SecretBox;
+  /** Checks the platform's calls for a task against its execution role; absent with IAM enforcement off. */
+  executionRole: ExecutionRoleGate | undefined;
+  /** ECS's own variables in each container (task-endpoints-host.ts). */
+  platformEnvironment: (task: RunnerTask, containerName: string) => { name: string; value: string }[];
 }
 
 /**
@@ -218,7 +267,8 @@ interface TaskRunnerParts {
  * answers. Without a usable driver, a runner without a host: tasks then stop at once with a
  * ResourceInitializationError saying why, rather than hang.
  */
-async function buildTaskRunner(parts: TaskRunnerParts): Promise<{ runner: TaskRunner; health: { driver: string; reason?: string } }> {
+async function buildTaskRunner(parts: TaskRunnerParts):
+  Promise<{ runner: TaskRunner; health: { driver: string; reason?: string }; stats?: ContainerStatsSource }> {
   const { settings, store, clock, ids, log } = parts;
   const processes = new NodeProcessRunner();
   const scopes = () => taskScopes(store, { account: settings.defaultAccountId, region: settings.defaultRegion });
@@ -227,7 +277,7 @@ async function buildTaskRunner(parts: TaskRunnerParts): Promise<{ runner: TaskRu
     ensureStream: (target: Parameters<typeof ensureLogStream>[1]) => ensureLogStream(store, target, clock.now()),
     append: (target: Parameters<typeof appendLogEvents>[1], events: Parameters<typeof appendLogEvents>[2]) => appendLogEvents(store, target, events, clock.now()),
   };
-  // Read as the account for now: the execution role's permissions are not checked yet (src/runtime/LIMITATIONS.md).
+  // Values are read for the platform; each read is first checked against the task's execution role (host-work.ts).
   const secrets = new TaskSecrets({
     secret: (scope, request) => readSecretValue(store, parts.box, scope, request),
     parameter: (scope, nameOrArn) => readParameterValue(store, parts.box, scope, nameOrArn),
@@ -245,16 +295,21 @@ async function buildTaskRunner(parts: TaskRunnerParts): Promise<{ runner: TaskRu
     // Docker's default seccomp profile, as Debian's golang-github-containers-common installs it.
     const seccomp = await readSeccompProfile(CONTAINERS_SECCOMP_PROFILE);
     if (!seccomp) log(`task runner: no seccomp profile at ${CONTAINERS_SECCOMP_PROFILE}; containers run without a syscall filter`);
-    const driver: TaskContainerDriver = new RuncDriver({ dataDir: settings.dataDir, processes, images, cgroups: new Cgroups(), initPath, ...(seccomp ? { seccomp } : {}) });
+    const cgroups = new Cgroups();
+    const driver: TaskContainerDriver = new RuncDriver({ dataDir: settings.dataDir, processes, images, cgroups, initPath, ...(seccomp ? { seccomp } : {}) });
     const host = {
       network: new TaskNetwork(new IpRouteKernel(), { firewall: parts.firewall }),
       images: new RegistryImages({ store, blobs: parts.blobs, images, addressing: parts.addressing, remotePulls: settings.remotePulls, ids, clock }),
       containers: driver,
       logs,
       secrets,
+      ...(parts.executionRole ? { executionRole: parts.executionRole } : {}),
+      platformEnvironment: parts.platformEnvironment,
     };
     log(`task runner: running tasks with the runc driver (layers under ${join(settings.dataDir, 'runtime')})`);
-    return { runner: new TaskRunner({ ...common, host }), health: { driver: 'runc' } };
+    // The task metadata endpoint's stats come from the containers' cgroups.
+    const stats = new CgroupStatsSource({ reader: new CgroupReader({ containerPath: (taskId, runtimeId) => cgroups.containerPath(taskId, runtimeId) }), clock });
+    return { runner: new TaskRunner({ ...common, host }), health: { driver: 'runc' }, stats };
   }
   const dockerWhyNot = await dockerUnavailable(settings.dockerHost);
   const neither = (why: string) => settings.driver === 'docker'
@@ -270,7 +325,10 @@ async function buildTaskRunner(parts: TaskRunnerParts): Promise<{ runner: TaskRu
   } catch (error) {
     return without(neither(error instanceof Error ? error.message : String(error)));
   }
-  const host = { network: driver.network, images: driver.images, containers: driver.containers, logs, secrets };
+  const host = {
+    network: driver.network, images: driver.images, containers: driver.containers, logs, secrets,
+    ...(parts.executionRole ? { executionRole: parts.executionRole } : {}),
+  };
   const why = runcWhyNot !== undefined ? ` (runc cannot run here: ${runcWhyNot})` : '';
   log(`task runner: running tasks with the Docker driver${why}: ${driver.description}`);
   log('task runner: security groups are NOT enforced with the Docker driver (src/network/LIMITATIONS.md)');

@@ -1,6 +1,8 @@
 // Serves one AWS API request end to end: route → authenticate → decode → validate → operation →
 // serialize. Every failure leaves here as an AwsError in the request's own protocol.
 import { AuthError, type Authenticator } from './auth/authenticator.ts';
+import type { Authorizer } from './authz/authorizer.ts';
+import { iamRequestsFor } from './authz/iam-request.ts';
 import { authErrorFor } from './auth/auth-errors.ts';
 import type { RequestContext } from './context.ts';
 import { AwsError, clientError, InternalFailure, NotImplementedError } from './errors.ts';
@@ -19,6 +21,8 @@ export interface DispatchLog {
 export interface DispatcherDeps {
   router: ServiceRouter;
   authenticator: Authenticator;
+  /** Checks callers' policies before each operation; absent: nothing is checked. */
+  authorizer?: Authorizer;
   clock: Clock;
   ids: IdSource;
   log: DispatchLog;
@@ -85,6 +89,10 @@ export class Dispatcher {
         if (violations.length > 0) {
           throw service.invalidInput?.(violations) ?? service.validationError(describeViolations(violations));
         }
+      }
+      const iam = service.iam;
+      if (iam && this.#deps.authorizer?.enforces(ctx)) {
+        await this.#deps.authorizer.authorize(iam, await iamRequestsFor(iam, call.operation.name, call.input, ctx), ctx);
       }
       const output = await operation(call.input as never, ctx);
       return protocol.writeOutput(service.model, call.operation, output, ctx.requestId);

@@ -6,6 +6,12 @@ export interface Settings {
   dataDir: string;
   /** Verify SigV4 signatures and reject unknown keys (default: accept any key, as local AWS tools do). */
   strictAuth: boolean;
+  /**
+   * Authorize requests signed by IAM users' keys and roles' session credentials (task roles, assumed roles) against
+   * their policies, and the platform's own calls as a task's execution role, as AWS does. The account's root
+   * credentials are never restricted. Off, every authenticated request is allowed.
+   */
+  iamEnforcement: boolean;
   /** The account of requests signed with keys Berth did not issue. */
   defaultAccountId: string;
   /** The region of requests that carry no SigV4 scope. */
@@ -64,6 +70,7 @@ const SPECS: Record<keyof Settings, Spec> = {
   host: { flag: '--host', env: 'BERTH_HOST', parse: text('host') },
   dataDir: { flag: '--data-dir', env: 'BERTH_DATA_DIR', parse: text('data dir') },
   strictAuth: { flag: '--strict-auth', env: 'BERTH_STRICT_AUTH', parse: boolean('strict auth') },
+  iamEnforcement: { flag: '--iam-enforcement', env: 'BERTH_IAM_ENFORCEMENT', parse: boolean('iam enforcement') },
   defaultAccountId: { flag: '--account-id', env: 'BERTH_ACCOUNT_ID', parse: text('account id', /^\d{12}$/) },
   defaultRegion: { flag: '--region', env: 'BERTH_REGION', parse: text('region', /^[a-z]{2}(-[a-z]+)+-\d$/) },
   rootAccessKeyId: { flag: '--root-access-key-id', env: 'BERTH_ROOT_ACCESS_KEY_ID', parse: text('root access key id') },
@@ -80,6 +87,7 @@ export const DEFAULT_SETTINGS: Settings = {
   host: '127.0.0.1',
   dataDir: './.berth',
   strictAuth: false,
+  iamEnforcement: true,
   defaultAccountId: '123456789012',
   defaultRegion: 'us-east-1',
   rootAccessKeyId: 'test',

@@ -23,6 +23,7 @@ import { startBerth, type RunningBerth } from '../../src/main.ts';
 import { busyboxAvailable } from '../images/test-images.ts';
 import { dockerdSkipReason, TestDockerd } from '../support/dockerd.ts';
 import { pushTestImages } from './task-runner-support.ts';
+import { createExecutionRole } from './task-roles.ts';
 
 const reason = dockerdSkipReason('Docker driver RunTask tests') ?? (await busyboxAvailable() ? undefined : 'busybox-static is not installed');
 if (reason === 'busybox-static is not installed' && process.env['CI'] === 'true') throw new Error(`Docker driver RunTask tests cannot run in CI: ${reason}`);
@@ -125,6 +126,7 @@ class DockerBerth {
     const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpc.Vpc?.VpcId, CidrBlock: vpcCidr.replace(/\.0\.0\/16$/, '.1.0/24') }));
     ec2.destroy();
     await this.ecs.send(new CreateClusterCommand({ clusterName: 'docker' }));
+    await createExecutionRole(config);
     const image = (tag: string) => `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/docker-sdk:${tag}`;
     const awslogs = { logDriver: 'awslogs' as const, options: { 'awslogs-group': '/ecs/docker-web', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web' } };
     await this.ecs.send(new RegisterTaskDefinitionCommand({

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { startTestServer, type TestServer } from './harness.ts';
 import { pushTestImages, taskHostSkipReason } from './task-runner-support.ts';
+import { createExecutionRole } from './task-roles.ts';
 
 const reason = await taskHostSkipReason('ECS service tests with containers');
 
@@ -81,6 +82,7 @@ describe('an ECS service with real containers', { skip: reason ?? false }, () =>
   before(async () => {
     server = await startTestServer({}, { serviceSchedulerTimings: { healthyAfterRunningMs: 1_000, launchBackoffBaseMs: 2_000, intervalMs: 250 } });
     ecs = new ECSClient(server.clientConfig);
+    await createExecutionRole(server.clientConfig);
     const ec2 = new EC2Client(server.clientConfig);
     const ecr = new ECRClient(server.clientConfig);
     layoutDir = await mkdtemp(join(tmpdir(), 'berth-svc-images-'));

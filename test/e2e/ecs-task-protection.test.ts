@@ -20,6 +20,7 @@ import { TASK_NOT_VALID_DETAIL } from '../../src/services/ecs/task-protection.ts
 import { rejectsWith } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { pushTestImages, taskHostSkipReason } from './task-runner-support.ts';
+import { createExecutionRole } from './task-roles.ts';
 
 const ACCOUNT = '123456789012';
 const CLUSTER = 'prot';
@@ -39,6 +40,7 @@ let securityGroup = '';
 before(async () => {
   server = await startTestServer({}, { serviceSchedulerTimings: { healthyAfterRunningMs: 500, launchBackoffBaseMs: 2_000, intervalMs: 200 } });
   ecs = new ECSClient(server.clientConfig);
+  await createExecutionRole(server.clientConfig);
   const ec2 = new EC2Client(server.clientConfig);
   const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.82.0.0/16' }));
   const vpcId = vpc.Vpc?.VpcId ?? '';

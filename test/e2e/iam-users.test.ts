@@ -57,6 +57,11 @@ test('GetUser without UserName answers the caller: the root, or the user whose k
   assert.equal(root.User?.UserId, '123456789012');
 
   await iam.send(new CreateUserCommand({ UserName: 'dave' }));
+  // Policies are enforced for IAM users: dave may read his own user and keys (aws:username), nothing else.
+  await iam.send(new PutUserPolicyCommand({ UserName: 'dave', PolicyName: 'self', PolicyDocument: JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: ['iam:GetUser', 'iam:ListAccessKeys'], Resource: 'arn:aws:iam::123456789012:user/${aws:username}' }],
+  }) }));
   const { AccessKey: key } = await iam.send(new CreateAccessKeyCommand({ UserName: 'dave' }));
   const asDave = new IAMClient(server.clientConfigFor({ accessKeyId: key?.AccessKeyId ?? '', secretAccessKey: key?.SecretAccessKey ?? '' }));
   const me = await asDave.send(new GetUserCommand({}));
@@ -68,6 +73,8 @@ test('GetUser without UserName answers the caller: the root, or the user whose k
   // Without UserName, CreateAccessKey/ListAccessKeys act on the calling user.
   const mine = await asDave.send(new ListAccessKeysCommand({}));
   assert.deepEqual(mine.AccessKeyMetadata?.map((k) => k.AccessKeyId), [key?.AccessKeyId]);
+  const others = await failure(asDave.send(new ListAccessKeysCommand({ UserName: 'erin' })));
+  assert.equal(others.code, 'AccessDenied');
 });
 
 test('access keys: AKIA ids, 40-character secrets, at most two per user, Active/Inactive, delete', async () => {

@@ -25,6 +25,7 @@ import { rejects } from './aws-errors.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 import { RegistryClient, sha } from './registry-client.ts';
 import { hostAccessGroup, taskHostSkipReason, tiniInstalled } from './task-runner-support.ts';
+import { createExecutionRole } from './task-roles.ts';
 
 
 const reason = await taskHostSkipReason('RunTask SDK tests');
@@ -107,6 +108,8 @@ describe('RunTask through the SDK', { skip: reason ?? false }, () => {
   /** Repository with both images, log group, VPC and subnet, cluster `sdk` and task definition `sdk-web` in `name`. */
   async function prepare(name: string, vpcCidr: string, push: (uri: string) => RegistryPush): Promise<Region> {
     const config = server.clientConfigFor({ accessKeyId: 'test', secretAccessKey: 'test' }, name);
+    // IAM is global: one execution role serves every Region's tasks.
+    if (regions.length === 0) await createExecutionRole(config);
     const ecr = new ECRClient(config);
     const repository = await ecr.send(new CreateRepositoryCommand({ repositoryName: 'sdk-images' }));
     ecr.destroy();

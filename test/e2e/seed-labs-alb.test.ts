@@ -23,6 +23,7 @@ import {
   startLabServer, type LabServer,
 } from './seed-labs-support.ts';
 import { taskHostSkipReason } from './task-runner-support.ts';
+import { createTaskRole, EXECUTION_ROLE_POLICY_ARN } from './task-roles.ts';
 
 const reason = await taskHostSkipReason('the seed ALB lab (SDK)');
 
@@ -46,6 +47,14 @@ describe('seed 002: the ALB exercise through the SDK', { skip: reason ?? false, 
   before(async () => {
     lab = await startLabServer('bth-alb-lab-', { loadBalancerHost: LOAD_BALANCER_HOST });
     ({ server, ecs, ec2, elbv2, layoutDir } = lab);
+    // The seed's task definition asks for awslogs-create-group, which needs logs:CreateLogGroup on the execution role
+    // ("Your IAM policy must include the logs:CreateLogGroup permission", awslogs docs); the seed's role lacks it, so
+    // on AWS (and on Berth) its task would stop with AccessDeniedException. Added here, beyond the seed.
+    await createTaskRole(server.clientConfig, 'ecsTaskExecutionRole', {
+      managed: [EXECUTION_ROLE_POLICY_ARN],
+      inline: { CreateLogGroup: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: '*' }] } },
+    });
+    await createTaskRole(server.clientConfig, 'api-task-role');
   });
   after(async () => { await lab?.stop(); });
 

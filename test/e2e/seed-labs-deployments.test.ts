@@ -23,6 +23,7 @@ import {
   startLabServer, type LabServer,
 } from './seed-labs-support.ts';
 import { taskHostSkipReason } from './task-runner-support.ts';
+import { createExecutionRole } from './task-roles.ts';
 
 const reason = await taskHostSkipReason('the rolling deployment tests');
 
@@ -84,6 +85,7 @@ describe('rolling deployments behind the ALB, under load', { skip: reason ?? fal
   before(async () => {
     lab = await startLabServer('bth-deployments-', { loadBalancerHost: LOAD_BALANCER_HOST });
     ({ server, ecs, ec2, elbv2, layoutDir } = lab);
+    await createExecutionRole(server.clientConfig);
   });
   after(async () => { await lab?.stop(); });
 

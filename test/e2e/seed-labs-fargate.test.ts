@@ -25,6 +25,7 @@ import {
   startLabServer, type LabServer,
 } from './seed-labs-support.ts';
 import { taskHostSkipReason } from './task-runner-support.ts';
+import { createExecutionRole } from './task-roles.ts';
 
 const reason = await taskHostSkipReason('the seed Fargate lab (SDK)');
 
@@ -52,6 +53,7 @@ describe('seed 004: the Fargate lab through the SDK', { skip: reason ?? false, t
   before(async () => {
     lab = await startLabServer('bth-fargate-lab-');
     ({ server, ecs, ec2, logs, layoutDir } = lab);
+    await createExecutionRole(server.clientConfig);
   });
   after(async () => { await lab?.stop(); });
 

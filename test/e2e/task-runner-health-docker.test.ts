@@ -19,6 +19,7 @@ import { startBerth, type RunningBerth } from '../../src/main.ts';
 import { busyboxAvailable } from '../images/test-images.ts';
 import { dockerdSkipReason, TestDockerd } from '../support/dockerd.ts';
 import { pushTestImages } from './task-runner-support.ts';
+import { createExecutionRole } from './task-roles.ts';
 
 const reason = dockerdSkipReason('Docker driver health check tests') ?? (await busyboxAvailable() ? undefined : 'busybox-static is not installed');
 if (reason === 'busybox-static is not installed' && process.env['CI'] === 'true') throw new Error(`Docker driver health check tests cannot run in CI: ${reason}`);
@@ -51,6 +52,7 @@ describe('Docker driver: container health checks', { skip: reason ?? false, time
     berth = await startBerth({ ...DEFAULT_SETTINGS, port: 0, dataDir, remotePulls: false, driver: 'docker', dockerHost: dockerd.host, loadBalancerHost: '127.0.74.75' },
       { log: () => undefined, taskRunnerIntervalMs: 100 });
     const config = { endpoint: berth.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
+    await createExecutionRole(config);
     const ecr = new ECRClient(config);
     await ecr.send(new CreateRepositoryCommand({ repositoryName: 'docker-health' }));
     ecr.destroy();

@@ -26,6 +26,7 @@ import { putTaskRecord, type TaskRecord, type TaskServiceLink } from '../../src/
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startTestServer, type TestServer } from './harness.ts';
+import { createExecutionRole } from './task-roles.ts';
 import {
   CLUSTER_ARN, createSubnet, pushTestImages, SCOPE, stopTask, taskHostSkipReason, waitForTask, writeTask, type TestSubnet,
 } from './task-runner-support.ts';
@@ -64,6 +65,7 @@ describe('task runner: container health checks and load balancer targets', { ski
     subnet = await createSubnet(ec2, '10.74.0.0/18', '10.74.1.0/24');
     ec2.destroy();
     ecs = new ECSClient(server.clientConfig);
+    await createExecutionRole(server.clientConfig);
     await ecs.send(new CreateClusterCommand({ clusterName: 'default' }));
   });
 

@@ -4,6 +4,7 @@
 // none; an orphan would hold a subnet address forever). Cluster counts are computed from the
 // tasks at each DescribeClusters (tasks.ts taskCounts), so nothing there changes. The scope's
 // 'ecs.task-scope' row stays: it only tells the runner and this chore where to look.
+import { deleteTaskCredentialsId } from '../../services/sts/task-credentials.ts';
 import { deleteNetworkInterface } from '../../services/ec2/network-interfaces.ts';
 import { writeTags } from '../../services/ecs/tags.ts';
 import { stoppedTaskExpired } from '../../services/ecs/task-retention.ts';
@@ -64,6 +65,7 @@ async function deleteExpiredTask(tx: StoreTx, scope: Scope, taskId: string, now:
   const record = await tx.get('ecs.task', scope, taskId);
   if (!record || !stoppedTaskExpired(record.task, now)) return false;
   await tx.delete('ecs.task', scope, taskId);
+  if (record.credentialsId !== undefined) await deleteTaskCredentialsId(tx, record.credentialsId);
   // Tags live in their own kind, keyed by the task's ARN (tags.ts); no tags deletes the row.
   await writeTags(tx, scope, record.task.taskArn ?? '', []);
   const eni = record.network.networkInterfaceId;

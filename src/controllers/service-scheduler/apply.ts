@@ -12,6 +12,8 @@ import { requestStop } from '../../services/ecs/tasks.ts';
 import { putTaskRecord } from '../../services/ecs/task-records.ts';
 import type { Scope, Store, StoreTx } from '../../store/store.ts';
 import { launchServiceTasks, schedulerContext } from './launch.ts';
+import type { RoleTrust } from '../../services/common/role-trust.ts';
+import { TaskRoleNotAssumable } from '../../services/ecs/task-roles.ts';
 import type { ServicePlan } from './model.ts';
 
 export interface ApplyResult {
@@ -30,20 +32,25 @@ function isEmpty(plan: ServicePlan): boolean {
   return !plan.record && !plan.remove && plan.launches.length === 0 && plan.stops.length === 0 && plan.events.length === 0;
 }
 
-export async function applyPlan(store: Store, ids: IdSource, scope: Scope, planned: ServiceRecord, plan: ServicePlan, now: Date): Promise<ApplyResult> {
+export async function applyPlan(store: Store, ids: IdSource, scope: Scope, planned: ServiceRecord, plan: ServicePlan, now: Date,
+  roleTrust?: RoleTrust): Promise<ApplyResult> {
   if (isEmpty(plan)) return { stale: false, launched: 0, stopped: 0 };
   try {
-    return await store.write((tx) => applyInTx(tx, ids, scope, planned, plan, now, true));
+    return await store.write((tx) => applyInTx(tx, ids, scope, planned, plan, now, roleTrust));
   } catch (error) {
     if (!(error instanceof AwsError) || plan.launches.length === 0) throw error;
     const name = planned.service.serviceName ?? '';
-    const events = [...plan.events, `(service ${name}) was unable to place a task. Reason: ${error.message.replace(/\.$/, '')}.`];
-    return store.write((tx) => applyInTx(tx, ids, scope, planned, { ...plan, events }, now, false));
+    // ECS's two wordings: a role it cannot assume fails the launch (verified: aws-samples/aws-modern-application-workshop#88);
+    // anything else (a subnet gone, no address left) is a placement failure.
+    const event = error instanceof TaskRoleNotAssumable
+      ? `service ${name} failed to launch a task with (error ${error.message}).`
+      : `(service ${name}) was unable to place a task. Reason: ${error.message.replace(/\.$/, '')}.`;
+    return store.write((tx) => applyInTx(tx, ids, scope, planned, { ...plan, events: [...plan.events, event] }, now, undefined, false));
   }
 }
 
 async function applyInTx(tx: StoreTx, ids: IdSource, scope: Scope, planned: ServiceRecord, plan: ServicePlan, now: Date,
-  withLaunches: boolean): Promise<ApplyResult> {
+  roleTrust: RoleTrust | undefined, withLaunches = true): Promise<ApplyResult> {
   const arn = planned.service.serviceArn ?? '';
   const current = await tx.get('ecs.service', scope, serviceIdOfArn(arn));
   if (!current || current.generation !== planned.generation) return { stale: true, launched: 0, stopped: 0 };
@@ -68,7 +75,7 @@ async function applyInTx(tx: StoreTx, ids: IdSource, scope: Scope, planned: Serv
     for (const launch of plan.launches) {
       const deployment = record.deployments.find((d) => d.deployment.id === launch.deploymentId);
       if (!deployment) continue;
-      const taskIds = await launchServiceTasks(tx, ctx, ids, record, deployment, launch.subnetIds);
+      const taskIds = await launchServiceTasks(tx, ctx, ids, record, deployment, launch.subnetIds, roleTrust);
       events.push(startedEvent(record.service.serviceName ?? '', taskIds));
       launched += taskIds.length;
     }

@@ -1,6 +1,7 @@
 // The ECS service scheduler: keeps each service's desired tasks running and rolls deployments. A pure
 // planner (planner.ts, rollout.ts, health.ts, placement.ts) plus an applier (apply.ts, launch.ts) and
 // the loop that runs them (scheduler.ts); main.ts builds it with createServiceScheduler.
+import type { RoleTrust } from '../../services/common/role-trust.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { IdSource } from '../../platform/ids.ts';
 import type { Store } from '../../store/store.ts';
@@ -20,6 +21,8 @@ export interface ServiceSchedulerDeps {
   taskEvents: TaskEvents;
   /** AWS's timings by default; tests shorten them (e.g. the 40 s a task without health checks waits to count as healthy). */
   timings?: Partial<SchedulerTimings>;
+  /** Whether ECS may assume a service task's roles (a launch it cannot assume them for fails with ECS's event). */
+  roleTrust?: RoleTrust;
 }
 
 export interface ServiceScheduler {

@@ -14,6 +14,8 @@ import type { DeploymentRecord, ServiceRecord } from '../../services/ecs/service
 import { readTags } from '../../services/ecs/tags.ts';
 import { findTaskDefinition } from '../../services/ecs/task-definitions.ts';
 import { taskIdOf } from '../../services/ecs/task-records.ts';
+import { checkTaskRoles } from '../../services/ecs/task-roles.ts';
+import type { RoleTrust } from '../../services/common/role-trust.ts';
 import type { Scope, StoreTx } from '../../store/store.ts';
 
 /** The context the scheduler acts in: the service's account and Region, as ECS itself (not a caller). */
@@ -53,7 +55,7 @@ async function placements(tx: StoreTx, scope: Scope, record: ServiceRecord, depl
 
 /** Creates one task per subnet for `deployment`; answers their ids. Throws ECS's errors (a subnet gone, no address left…). */
 export async function launchServiceTasks(tx: StoreTx, ctx: RequestContext, ids: IdSource, record: ServiceRecord, deployment: DeploymentRecord,
-  subnetIds: readonly string[]): Promise<string[]> {
+  subnetIds: readonly string[], roleTrust: RoleTrust | undefined): Promise<string[]> {
   const scope = regionalScope(ctx);
   const clusterName = (record.service.clusterArn ?? '').split('/').pop() ?? '';
   const cluster = await tx.get('ecs.cluster', scope, clusterName);
@@ -61,6 +63,7 @@ export async function launchServiceTasks(tx: StoreTx, ctx: RequestContext, ids: 
   const spec = deployment.spec;
   const definition = await findTaskDefinition(tx, ctx, spec.taskDefinition);
   const overrides = mergeOverrides(definition, undefined);
+  await checkTaskRoles(tx, scope.account, roleTrust, definition, overrides);
   const plan = await planTaskNetwork(tx, scope, spec.networkConfiguration);
   const tags = await serviceTaskTags(tx, scope, record, definition.taskDefinitionArn ?? '', clusterName);
   const where = await placements(tx, scope, record, deployment, subnetIds.length);

@@ -12,6 +12,7 @@ import type { SchedulerTimings } from './model.ts';
 import { observeScope } from './observe.ts';
 import { planService } from './planner.ts';
 import { ReconcileLoop } from '../reconcile-loop.ts';
+import type { RoleTrust } from '../../services/common/role-trust.ts';
 
 export interface SchedulerLoopOptions {
   store: Store;
@@ -20,6 +21,8 @@ export interface SchedulerLoopOptions {
   log: (message: string) => void;
   taskEvents: TaskEvents;
   timings: SchedulerTimings;
+  /** Whether ECS may assume a service task's roles; absent: not checked. */
+  roleTrust?: RoleTrust;
 }
 
 function describe(error: unknown): string {
@@ -61,7 +64,7 @@ export class SchedulerLoop {
         const now = this.#options.clock.now();
         const plan = planService({ snapshot, now, timings: this.#options.timings, nextDeploymentId: newDeploymentId(this.#options.ids) });
         try {
-          const result = await applyPlan(store, this.#options.ids, scope, snapshot.record, plan, now);
+          const result = await applyPlan(store, this.#options.ids, scope, snapshot.record, plan, now, this.#options.roleTrust);
           if (result.launched + result.stopped > 0) changedTasks = true;
           // The service changed after it was read: plan it again at once.
           if (result.stale) this.#loop.nudge();

@@ -12,9 +12,11 @@ import { privateDnsName } from '../../services/ec2/network-interfaces.ts';
 import type { TaskRecord } from '../../services/ecs/task-records.ts';
 import { AwslogsSink, parseBufferSize } from './awslogs.ts';
 import { resolveDependencies, stopWaves } from './dependencies.ts';
-import { cannotPullReason, MISSING_LOG_GROUP_REASON, type ObservedTask, type RunnerTask, type StartFailure, type TaskAction } from './model.ts';
-import type { RunnerHost } from './ports.ts';
-import { containerSecrets } from './secrets.ts';
+import {
+  cannotPullReason, loggerDeniedReason, MISSING_LOG_GROUP_REASON, registryAuthReason, type ObservedTask, type RunnerTask, type StartFailure, type TaskAction,
+} from './model.ts';
+import type { PlatformCall, RunnerHost } from './ports.ts';
+import { containerSecrets, type RoleCheck } from './secrets.ts';
 import type { ContainerOverrideInput } from '../../runtime/drivers/runc/bundle-config.ts';
 import type { TaskResources } from './task-runner.ts';
 import {
@@ -60,7 +62,7 @@ export class HostWork {
         }
         return;
       case 'pull':
-        return this.#pull(task.record, observed, resources);
+        return this.#pull(task, observed, resources);
       case 'start-containers':
         return this.#start(task, taskId, observed, resources);
       case 'stop-containers': {
@@ -183,13 +185,18 @@ export class HostWork {
     return ids;
   }
 
-  async #pull(record: TaskRecord, observed: ObservedTask, resources: TaskResources): Promise<void> {
+  async #pull(task: RunnerTask, observed: ObservedTask, resources: TaskResources): Promise<void> {
     const digests: Record<string, string> = {};
-    for (const definition of containerDefinitions(record)) {
+    for (const definition of containerDefinitions(task.record)) {
       const name = definition.name ?? '';
       const image = definition.image ?? '';
       let pulled = resources.images.get(image);
       if (!pulled) {
+        const refused = await this.#pullRefused(task, image);
+        if (refused !== undefined) {
+          observed.failure = failure(refused, name);
+          return;
+        }
         try {
           pulled = await this.#host.images.pull(image);
         } catch (error) {
@@ -202,6 +209,45 @@ export class HostWork {
       digests[name] = pulled.manifestDigest;
     }
     observed.pull = { pulledAt: this.#clock.now(), digests };
+  }
+
+  /**
+   * Why the task's execution role may not pull `image` from Berth's registry, in the agent's words, or undefined: it
+   * needs ecr:GetAuthorizationToken (the agent's registry auth), then ecr:BatchGetImage and ecr:GetDownloadUrlForLayer
+   * on the repository (Developer Guide, "Amazon ECS task execution IAM role").
+   */
+  async #pullRefused(task: RunnerTask, image: string): Promise<string | undefined> {
+    const gate = this.#host.executionRole;
+    const location = this.#host.images.locate?.(image);
+    if (!gate || !location) return undefined;
+    const token = await gate.denied(task, [{ service: 'ecr', operation: 'GetAuthorizationToken', input: {} }]);
+    if (token) return registryAuthReason(token);
+    const repository = { registryId: location.registryId, repositoryName: location.repositoryName };
+    const layers = await gate.denied(task, [
+      { service: 'ecr', operation: 'BatchGetImage', input: { ...repository, imageIds: [{ imageTag: 'latest' }] } },
+      { service: 'ecr', operation: 'GetDownloadUrlForLayer', input: { ...repository, layerDigest: `sha256:${'0'.repeat(64)}` } },
+    ]);
+    // Not verified: the registry answers the agent's manifest request 403, which containerd reports so.
+    if (layers) return cannotPullReason(image, `pulling from host ${image.split('/')[0] ?? ''} failed with status code [manifests ${tagOf(image)}]: 403 Forbidden`);
+    return undefined;
+  }
+
+  /** The task's execution role as a RoleCheck for its secrets; undefined when calls are not checked. */
+  #asExecutionRole(task: RunnerTask): RoleCheck | undefined {
+    const gate = this.#host.executionRole;
+    return gate ? (call: PlatformCall) => gate.denied(task, [call]) : undefined;
+  }
+
+  /** Why the execution role may not set up the container's awslogs stream, in the driver's words, or undefined. */
+  async #loggerRefused(task: RunnerTask, target: AwslogsTarget): Promise<string | undefined> {
+    const gate = this.#host.executionRole;
+    if (!gate) return undefined;
+    if (target.createGroup) {
+      const group = await gate.denied(task, [{ service: 'logs', operation: 'CreateLogGroup', input: { logGroupName: target.group } }]);
+      if (group) return loggerDeniedReason('group', group);
+    }
+    const stream = await gate.denied(task, [{ service: 'logs', operation: 'CreateLogStream', input: { logGroupName: target.group, logStreamName: target.stream } }]);
+    return stream ? loggerDeniedReason('stream', stream) : undefined;
   }
 
   async #start(task: RunnerTask, taskId: string, observed: ObservedTask, resources: TaskResources): Promise<void> {
@@ -223,6 +269,11 @@ export class HostWork {
       if (!ready.includes(name)) continue;
       const target = awslogsTarget(task.scope, definition, taskId);
       if (target) {
+        const refused = await this.#loggerRefused(task, target);
+        if (refused !== undefined) {
+          observed.failure = failure(refused, name);
+          return;
+        }
         try {
           await this.#host.logs.ensureStream(target);
         } catch (error) {
@@ -240,7 +291,7 @@ export class HostWork {
       let started: TaskContainer | undefined;
       try {
         started = await this.#host.containers.start({
-          taskId, containerId: runtimeId, image, definition: definitionInput(definition),
+          taskId, containerId: runtimeId, image, definition: withPlatformEnvironment(definitionInput(definition), this.#host.platformEnvironment?.(task, name) ?? []),
           overrides: withSecrets(overrideInput(record, name), resources.secrets?.get(name) ?? []),
           hostname, ...(resources.join ? { network: resources.join } : {}),
           etcHosts: `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${privateIp}\t${hostname}\n`, resolvConf: '',
@@ -267,7 +318,7 @@ export class HostWork {
     const secrets = new Map<string, { name: string; value: string }[]>();
     for (const definition of containerDefinitions(task.record)) {
       try {
-        secrets.set(definition.name ?? '', await containerSecrets(this.#host.secrets, task.scope, definition));
+        secrets.set(definition.name ?? '', await containerSecrets(this.#host.secrets, task.scope, definition, this.#asExecutionRole(task)));
       } catch (error) {
         observed.failure = failure(message(error), definition.name ?? '');
         return false;
@@ -328,6 +379,12 @@ function outputTo(sink: AwslogsSink | undefined): { onOutput?: (line: OutputLine
   return sink ? { onOutput: (line) => sink.push(line.text, { timestamp: line.timestamp, cursor: line.cursor }) } : {};
 }
 
+/** ECS's own variables go first: the definition's environment (and then its overrides and secrets) may replace them. */
+function withPlatformEnvironment<T extends { environment?: { name: string; value: string }[] }>(definition: T, platform: { name: string; value: string }[]): T {
+  if (platform.length === 0) return definition;
+  return { ...definition, environment: [...platform, ...(definition.environment ?? [])] };
+}
+
 /** Secrets go last: ECS sets them after `environment` (and its overrides), so a secret wins a name clash. */
 function withSecrets(overrides: ContainerOverrideInput | undefined, secrets: { name: string; value: string }[]): ContainerOverrideInput | undefined {
   if (secrets.length === 0) return overrides;
@@ -340,6 +397,15 @@ function attachmentOf(record: TaskRecord, taskId: string): TaskAttachment {
     taskId, vpcId: n.vpcId, subnetCidr: n.subnetCidr, gatewayIp: n.gatewayIp, vpcCidrBlocks: n.vpcCidrBlocks,
     privateIp: n.privateIpv4Address, macAddress: n.macAddress, assignPublicIp: n.assignPublicIp ? 'ENABLED' : 'DISABLED',
   };
+}
+
+/** The tag an image reference names (`latest` when it names none; the digest for `@sha256:…`). */
+function tagOf(image: string): string {
+  const at = image.indexOf('@');
+  if (at >= 0) return image.slice(at + 1);
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  const colon = last.indexOf(':');
+  return colon >= 0 ? last.slice(colon + 1) : 'latest';
 }
 
 function failure(stoppedReason: string, container?: string): StartFailure {

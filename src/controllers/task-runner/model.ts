@@ -130,6 +130,24 @@ export function cannotPullReason(reference: string, detail: string): string {
   return `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${reference}: ${detail}`;
 }
 
+const REGISTRY_AUTH = 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: '
+  + 'unable to retrieve ecr registry auth: service call has been retried 1 time(s)';
+
+/** The agent's words when the execution role may not get an ECR token (ecs-behaviour.md §1: "…retried 1 time(s): AccessDeniedException: …"). */
+export function registryAuthReason(error: Error): string {
+  return `${REGISTRY_AUTH}: ${awsErrorText(error)}`;
+}
+
+/** The awslogs driver's words when the execution role may not create the stream (or the group, with awslogs-create-group). */
+export function loggerDeniedReason(what: 'stream' | 'group', error: Error): string {
+  return `ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log ${what}: ${awsErrorText(error)}`;
+}
+
+/** `<Code>: <message>` as the AWS SDK for Go prints a service error. */
+export function awsErrorText(error: Error): string {
+  return 'code' in error && typeof error.code === 'string' ? `${error.code}: ${error.message}` : error.message;
+}
+
 /** The awslogs driver's words when the log group is missing (ecs-behaviour.md §7). */
 export const MISSING_LOG_GROUP_REASON = 'ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: '
   + 'failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist.';

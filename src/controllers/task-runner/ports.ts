@@ -4,6 +4,7 @@
 import type { TaskContainerDriver, TaskNetworkDriver } from '../../runtime/drivers/driver.ts';
 import type { PulledImage } from '../../runtime/images/image-store.ts';
 import type { NewLogEvent } from '../../store/log-events.ts';
+import type { RunnerTask } from './model.ts';
 import type { SecretSource } from './secrets.ts';
 import type { AwslogsTarget } from './task-spec.ts';
 
@@ -13,6 +14,28 @@ export interface RunnerImages {
    * message is ECS's `CannotPullContainerError: …` text when the image cannot be had.
    */
   pull(image: string): Promise<PulledImage>;
+  /** The ECR repository an image reference names in Berth's own registry; undefined for other registries. */
+  locate?(image: string): { registryId: string; repositoryName: string; region: string } | undefined;
+}
+
+/** One AWS call the platform makes for a task (the ECS agent's calls as its execution role). */
+export interface PlatformCall {
+  /** Berth's service name: `ecr`, `logs`, `secretsmanager`, `ssm`. */
+  service: string;
+  operation: string;
+  input: object;
+}
+
+/**
+ * The task's execution role, as the platform acts with it: pulls from ECR, awslogs streams, secrets. Absent: the
+ * platform's calls are not checked (IAM enforcement off).
+ */
+export interface ExecutionRoleGate {
+  /**
+   * The AWS error (AccessDeniedException, IAM's "User: arn:aws:sts::…:assumed-role/<role>/<task id> is not authorized
+   * to perform: …" text) for the first call the task's execution role may not make; undefined when it may make them all.
+   */
+  denied(task: RunnerTask, calls: readonly PlatformCall[]): Promise<Error | undefined>;
 }
 
 export interface LogDestination {
@@ -29,4 +52,11 @@ export interface RunnerHost {
   logs: LogDestination;
   /** Reads `secrets[].valueFrom` values (secrets.ts); without it a task with secrets fails to start. */
   secrets?: SecretSource;
+  /** Checks the platform's calls against the task's execution role; absent: they are not checked. */
+  executionRole?: ExecutionRoleGate;
+  /**
+   * The variables ECS itself sets in a container (AWS_REGION, ECS_CONTAINER_METADATA_URI_V4, the task role's
+   * AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, …); the definition's `environment` and `secrets` win a name clash.
+   */
+  platformEnvironment?(task: RunnerTask, containerName: string): { name: string; value: string }[];
 }

@@ -1,10 +1,9 @@
 // Secrets into tasks: parses a container's `secrets[].valueFrom` as ECS does (developer guide, "Pass sensitive
 // data to a container") and reads each value from Secrets Manager or Parameter Store just before the containers
-// start, failing with ECS's ResourceInitializationError text. Values live only in memory and in the containers.
-//
-// Not yet: the reads are not checked against the task's execution role (IAM evaluation comes later, see
-// src/runtime/LIMITATIONS.md); Berth reads them as the account itself.
+// start, as the task's execution role (secretsmanager:GetSecretValue, ssm:GetParameters, checked against its
+// policies first), failing with ECS's ResourceInitializationError text. Values live only in memory and in the containers.
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import type { PlatformCall } from './ports.ts';
 import type { Scope } from '../../store/store.ts';
 
 /** Where one `valueFrom` points. */
@@ -20,9 +19,13 @@ export interface SecretReaders {
   parameter(scope: Scope, nameOrArn: string): Promise<string>;
 }
 
+/** Whether the task's execution role may make a call: the AWS error saying it may not, or undefined. */
+export type RoleCheck = (call: PlatformCall) => Promise<Error | undefined>;
+
 /** The task runner's port: one valueFrom → its value, or an Error whose message is the task's stoppedReason. */
 export interface SecretSource {
-  resolve(scope: Scope, valueFrom: string): Promise<string>;
+  /** `asRole` checks the read against the task's execution role first (absent: not checked). */
+  resolve(scope: Scope, valueFrom: string, asRole?: RoleCheck): Promise<string>;
 }
 
 const PREFIX = 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed';
@@ -78,7 +81,7 @@ export class TaskSecrets implements SecretSource {
     this.#readers = readers;
   }
 
-  async resolve(scope: Scope, valueFrom: string): Promise<string> {
+  async resolve(scope: Scope, valueFrom: string, asRole?: RoleCheck): Promise<string> {
     let reference: SecretReference;
     try {
       reference = parseValueFrom(valueFrom, scope);
@@ -87,6 +90,9 @@ export class TaskSecrets implements SecretSource {
     }
     if (reference.source === 'ssm') {
       try {
+        // The agent reads parameters with GetParameters (WithDecryption), so that is what the role needs.
+        const denied = await asRole?.({ service: 'ssm', operation: 'GetParameters', input: { Names: [reference.nameOrArn], WithDecryption: true } });
+        if (denied) throw denied;
         return await this.#readers.parameter(scope, reference.nameOrArn);
       } catch (error) {
         // Not verified: the agent asks GetParameters, which names missing parameters as InvalidParameters.
@@ -97,11 +103,16 @@ export class TaskSecrets implements SecretSource {
     const asm = (cause: string) => new Error(`${PREFIX}: unable to retrieve secret from asm: ${RETRIED}: ${cause}`);
     let value: string | Buffer;
     try {
-      value = await this.#readers.secret(reference.scope, {
-        secretId: reference.secretId,
+      const version = {
         ...(reference.versionStage !== undefined ? { versionStage: reference.versionStage } : {}),
         ...(reference.versionId !== undefined ? { versionId: reference.versionId } : {}),
+      };
+      const denied = await asRole?.({
+        service: 'secretsmanager', operation: 'GetSecretValue',
+        input: { SecretId: reference.secretId, VersionStage: version.versionStage, VersionId: version.versionId },
       });
+      if (denied) throw denied;
+      value = await this.#readers.secret(reference.scope, { secretId: reference.secretId, ...version });
     } catch (error) {
       // As AWS's stopped tasks read (Releem/releem-agent#195, GiamPy5/terraform-aws-directus#10); status code and request id left out.
       throw asm(`failed to fetch secret ${reference.secretId} from secrets manager: ${describe(error)}`);
@@ -118,12 +129,13 @@ export class TaskSecrets implements SecretSource {
 }
 
 /** A container's secrets as environment entries, in definition order (ECS sets them after `environment`). */
-export async function containerSecrets(source: SecretSource | undefined, scope: Scope, definition: ContainerDefinition): Promise<{ name: string; value: string }[]> {
+export async function containerSecrets(source: SecretSource | undefined, scope: Scope, definition: ContainerDefinition, asRole?: RoleCheck):
+  Promise<{ name: string; value: string }[]> {
   const secrets = definition.secrets ?? [];
   if (secrets.length === 0) return [];
   if (!source) throw new Error(`${PREFIX}: this Berth cannot read secrets`);
   const entries: { name: string; value: string }[] = [];
-  for (const secret of secrets) entries.push({ name: secret.name ?? '', value: await source.resolve(scope, secret.valueFrom ?? '') });
+  for (const secret of secrets) entries.push({ name: secret.name ?? '', value: await source.resolve(scope, secret.valueFrom ?? '', asRole) });
   return entries;
 }
 

@@ -38,6 +38,8 @@ export interface FirewallControllerOptions {
   scopes: () => Promise<Scope[]>;
   /** How often the store is read when nothing nudges (default 1 s). */
   intervalMs?: number;
+  /** The port Berth serves the task endpoints on at 169.254.170.2 (each table maps port 80 to it); undefined: none. */
+  taskEndpointPort?: () => number | undefined;
 }
 
 export class FirewallController implements TaskFirewall {
@@ -76,7 +78,7 @@ export class FirewallController implements TaskFirewall {
   async seal(taskId: string, netnsPath: string): Promise<void> {
     const reason = await this.#why();
     if (reason) throw new Error(`security groups cannot be enforced: ${reason}`);
-    const script = sealedScript();
+    const script = sealedScript(this.#options.taskEndpointPort?.());
     await this.#serial.run(taskId, async () => {
       await this.#options.nft.apply(netnsPath, script);
       this.#applied.set(taskId, scriptDigest(script));
@@ -116,7 +118,7 @@ export class FirewallController implements TaskFirewall {
   async #desired(taskIds: string[], pathOf: (taskId: string) => string): Promise<DesiredTable[]> {
     const groups = await readTaskGroups(this.#options.store, await this.#options.scopes(), taskIds);
     return [...groups].map(([taskId, taskGroups]) => {
-      const script = tableScript(compileRuleset(taskGroups));
+      const script = tableScript(compileRuleset(taskGroups), this.#options.taskEndpointPort?.());
       return { taskId, netnsPath: pathOf(taskId), script, digest: scriptDigest(script) };
     });
   }

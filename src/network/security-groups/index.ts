@@ -19,6 +19,8 @@ export interface SecurityGroupControllerDeps {
   /** The settings' default account and region; every scope that holds tasks is read too (taskScopes). */
   defaultScope: Scope;
   intervalMs?: number;
+  /** The port the task endpoints listen on at 169.254.170.2 (read when a table is written: known once Berth listens). */
+  taskEndpointPort?: () => number | undefined;
 }
 
 export interface SecurityGroupController {
@@ -38,6 +40,7 @@ export function createSecurityGroupController(deps: SecurityGroupControllerDeps)
     namespaces: deps.namespaces,
     scopes: () => taskScopes(deps.store, deps.defaultScope),
     ...(deps.intervalMs !== undefined ? { intervalMs: deps.intervalMs } : {}),
+    ...(deps.taskEndpointPort ? { taskEndpointPort: deps.taskEndpointPort } : {}),
   });
   return {
     start: () => controller.start(),

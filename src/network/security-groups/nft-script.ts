@@ -1,5 +1,6 @@
 // A task's ruleset as the nftables script that installs it: one `inet berth` table in the task's own network
 // namespace, replaced whole in one transaction so a packet sees the old table or the new one, never half.
+import { TASK_ENDPOINT_ADDRESS } from '../task-endpoint-address.ts';
 import { createHash } from 'node:crypto';
 import { EMPTY_RULESET, formatRange, type CompiledRule, type TaskRuleset, type TrafficMatch } from './ruleset.ts';
 
@@ -40,12 +41,12 @@ function directionParts(rules: readonly CompiledRule[], direction: 'in' | 'out')
  * The whole table for a ruleset. Conntrack makes groups stateful as AWS's are ("responses to allowed inbound
  * traffic are allowed to flow out, regardless of outbound rules", Amazon VPC User Guide, "Security groups"):
  * established and related packets (which include ICMP errors about a flow) pass both ways; loopback too, so
- * a task's containers always reach each other. Everything else needs a rule; the chains' policy drops it.
+ * a task's containers always reach each other, and the task endpoints at 169.254.170.2 are always reachable. Everything else needs a rule; the chains' policy drops it.
  *
  * `add table` then `delete table` makes the delete valid whether or not the table exists; the new table
  * follows in the same script, and nft commits the script as one transaction.
  */
-export function tableScript(ruleset: TaskRuleset): string {
+export function tableScript(ruleset: TaskRuleset, endpointPort?: number): string {
   const inbound = directionParts(ruleset.ingress, 'in');
   const outbound = directionParts(ruleset.egress, 'out');
   return [
@@ -64,16 +65,35 @@ export function tableScript(ruleset: TaskRuleset): string {
     '    type filter hook output priority filter; policy drop;',
     '    ct state established,related accept',
     '    oif "lo" accept',
+    // ECS's task endpoints (metadata, credentials) are reached whatever the task's security groups say, as on
+    // Fargate, where that traffic never crosses the task's ENI.
+    `    ip daddr ${TASK_ENDPOINT_ADDRESS} accept`,
     ...outbound.rules,
     '  }',
+    ...endpointChain(endpointPort),
     '}',
     '',
   ].join('\n');
 }
 
+/**
+ * ECS's task endpoints are at 169.254.170.2:80 (the AWS SDKs resolve AWS_CONTAINER_CREDENTIALS_RELATIVE_URI there);
+ * Berth serves them on that address at a port of its own, so that several Berths can share a host, and each task
+ * namespace translates port 80 to it (nat output runs before the filter chains, which then see the new port).
+ */
+function endpointChain(port: number | undefined): string[] {
+  if (port === undefined || port === 80) return [];
+  return [
+    '  chain endpoints {',
+    '    type nat hook output priority -100; policy accept;',
+    `    ip daddr ${TASK_ENDPOINT_ADDRESS} tcp dport 80 dnat ip to ${TASK_ENDPOINT_ADDRESS}:${port}`,
+    '  }',
+  ];
+}
+
 /** The table a namespace gets the moment it exists: nothing in or out but loopback, until the rules are known. */
-export function sealedScript(): string {
-  return tableScript(EMPTY_RULESET);
+export function sealedScript(endpointPort?: number): string {
+  return tableScript(EMPTY_RULESET, endpointPort);
 }
 
 /** What the controller remembers per task to apply only changes. */

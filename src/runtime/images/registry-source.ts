@@ -132,6 +132,18 @@ export class RegistryImages {
     };
   }
 
+  /** The ECR repository of Berth's registry that `image` names (by its ECR name or the registry's own address), if any. */
+  locate(image: string): { registryId: string; repositoryName: string; region: string } | undefined {
+    let ref: ImageReference;
+    try {
+      ref = parseImageReference(image);
+    } catch {
+      return undefined;
+    }
+    const location = registryLocation(ref, this.#addressing);
+    return location ? { registryId: location.scope.account, repositoryName: location.repository, region: location.scope.region } : undefined;
+  }
+
   async pull(image: string): Promise<PulledImage> {
     const ref = pullReference(image);
     const location = registryLocation(ref, this.#addressing);

@@ -55,6 +55,8 @@ export const FARGATE_MESSAGES = Object.freeze({
   memoryRequired: "Fargate requires that 'memory' be defined at the task level.",
   awslogsRole: 'Fargate requires task definition to have execution role ARN to support log driver awslogs.',
   ecrRole: 'Fargate requires task definition to have execution role ARN to support ECR images.',
+  // Verified: fabfuel/ecs-deploy#87, hashicorp/terraform-provider-aws#6503 (RegisterTaskDefinition, ClientException).
+  secretsRole: "When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.",
   pidModeHost: "Tasks using the Fargate launch type do not support pidMode 'host'. The supported value for pidMode is 'task'.",
   ipcMode: 'Tasks using the Fargate launch type do not support ipcMode.',
 });
@@ -160,11 +162,12 @@ function containerProblem(c: ContainerDefinition): string | undefined {
   return undefined;
 }
 
-/** Fargate pulls images and ships awslogs with the execution role, so those need one at registration. */
+/** Fargate pulls images, ships awslogs and reads secrets with the execution role, so those need one at registration. */
 function executionRoleProblem(input: RegisterTaskDefinitionRequest): string | undefined {
   if (input.executionRoleArn) return undefined;
   const containers = input.containerDefinitions ?? [];
   if (containers.some((c) => c.logConfiguration?.logDriver === 'awslogs')) return FARGATE_MESSAGES.awslogsRole;
   if (containers.some((c) => isPrivateEcrImage(c.image))) return FARGATE_MESSAGES.ecrRole;
+  if (containers.some((c) => (c.secrets ?? []).length > 0)) return FARGATE_MESSAGES.secretsRole;
   return undefined;
 }

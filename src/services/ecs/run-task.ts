@@ -1,6 +1,8 @@
 // RunTask: records PROVISIONING tasks and their ENIs in one transaction and returns at once; the
 // task runner (src/controllers/task-runner/) moves them on (DESIGN.md rule 1), woken by taskEvents
 // after the commit. Never starts anything.
+import { checkTaskRoles } from './task-roles.ts';
+import { createTaskCredentialsId } from '../sts/task-credentials.ts';
 import type { RunTaskRequest, RunTaskResponse, Tag, Task, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
 import type { RequestContext } from '../../aws/context.ts';
 import { hexId, type IdSource } from '../../platform/ids.ts';
@@ -119,7 +121,13 @@ export async function createTaskRecord(tx: StoreTx, ctx: RequestContext, ids: Id
     enableExecuteCommand: spec.enableExecuteCommand,
     createdAt: ctx.now,
   });
-  const record: TaskRecord = { task, taskDefinition: definition, overrides, network: eni.network, ...(spec.service ? { service: spec.service } : {}) };
+  const taskRoleArn = overrides.taskRoleArn ?? definition.taskRoleArn;
+  const credentialsId = taskRoleArn ? await createTaskCredentialsId(tx, ids, { taskArn: arn, scope, roleArn: taskRoleArn }) : undefined;
+  const record: TaskRecord = {
+    task, taskDefinition: definition, overrides, network: eni.network,
+    ...(spec.service ? { service: spec.service } : {}),
+    ...(credentialsId !== undefined ? { credentialsId } : {}),
+  };
   await putTaskRecord(tx, scope, record);
   await writeTags(tx, scope, arn, spec.tags);
   return record;
@@ -141,6 +149,7 @@ export function runTaskOperation(deps: ServiceDeps) {
         cluster, definition, ctx);
       const platformVersion = fargatePlatformVersion(input.platformVersion);
       const overrides = mergeOverrides(definition, input.overrides);
+      await checkTaskRoles(tx, ctx.principal.accountId, deps.roleTrust, definition, overrides);
       const plan = await planTaskNetwork(tx, scope, input.networkConfiguration);
       const definitionArn = definition.taskDefinitionArn ?? '';
       const tags = await taskTags(tx, scope, input, definitionArn, cluster.clusterName);

@@ -59,6 +59,8 @@ export interface TaskRecord {
   stopReason?: { stopCode: string; stoppedReason: string };
   /** Scale-in protection (task-protection.ts). */
   protection?: TaskProtection;
+  /** The id of AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (`/v2/credentials/<id>`), for a task with a task role. */
+  credentialsId?: string;
 }
 
 declare module '../../store/store.ts' {

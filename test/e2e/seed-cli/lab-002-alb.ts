@@ -41,6 +41,19 @@ export async function lab002Alb(t: TestContext, shell: LabShell, loadBalancerHos
     shell.export('REGISTRY', `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`);
   });
 
+  await lab.step(t, "002:185 aws iam create-role --role-name ecsTaskExecutionRole …; 002:196 aws iam attach-role-policy … AmazonECSTaskExecutionRolePolicy; 002:218 aws iam create-role --role-name api-task-role …", [], async () => {
+    ok(await shell.sh(`aws iam create-role --role-name ecsTaskExecutionRole --assume-role-policy-document '${lab.fixture('002-ecsTaskExecutionRole-trust.json')}'`));
+    ok(await shell.sh('aws iam attach-role-policy --role-name ecsTaskExecutionRole --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'));
+    ok(await shell.sh(`aws iam create-role --role-name api-task-role --assume-role-policy-document '${lab.fixture('002-api-task-role-trust.json')}'`));
+  });
+
+  // Not in the seed: its task definition sets awslogs-create-group, which needs logs:CreateLogGroup on the execution
+  // role (AmazonECSTaskExecutionRolePolicy has only CreateLogStream and PutLogEvents); without it the task stops with
+  // "failed to create Cloudwatch log group: AccessDeniedException", on AWS as on Berth.
+  await lab.step(t, "(not in the seed) aws iam put-role-policy --role-name ecsTaskExecutionRole --policy-name CreateLogGroup (awslogs-create-group needs it)", [], async () => {
+    ok(await shell.sh(`aws iam put-role-policy --role-name ecsTaskExecutionRole --policy-name CreateLogGroup --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:CreateLogGroup","Resource":"*"}]}'`));
+  });
+
   await lab.step(t, "002:675 aws ecs create-cluster --cluster-name ${CLUSTER_NAME} --settings name=containerInsights,value=enabled --configuration '{…}'", [], async () => {
     ok(await shell.sh(`aws ecs create-cluster \\
 --cluster-name \${CLUSTER_NAME} \\

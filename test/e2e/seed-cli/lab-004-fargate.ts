@@ -48,6 +48,12 @@ export async function lab004Fargate(t: TestContext, shell: LabShell): Promise<vo
     ok(await shell.sh('aws ecs create-cluster --cluster-name "$CLUSTER_NAME"'));
   });
 
+  await lab.step(t, "004:472 cat > trust-policy.json <<'EOF' …; 004:485 aws iam create-role --role-name ecsTaskExecutionRole --assume-role-policy-document file://trust-policy.json; 004:488 aws iam attach-role-policy … AmazonECSTaskExecutionRolePolicy", [], async () => {
+    ok(await shell.sh(`cat > trust-policy.json <<'EOF'\n${lab.fixture('004-trust-policy.json')}EOF\n`));
+    ok(await shell.sh('aws iam create-role --role-name ecsTaskExecutionRole --assume-role-policy-document file://trust-policy.json'));
+    ok(await shell.sh('aws iam attach-role-policy --role-name ecsTaskExecutionRole --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'));
+  });
+
   await lab.step(t, '004:493 export LOG_GROUP="/ecs/fargate-nginx-lab"; aws logs create-log-group --log-group-name "$LOG_GROUP" 2>/dev/null || true; aws logs put-retention-policy --log-group-name "$LOG_GROUP" --retention-in-days 7', [], async () => {
     shell.export('LOG_GROUP', LOG_GROUP);
     ok(await shell.sh('aws logs create-log-group --log-group-name "$LOG_GROUP" 2>/dev/null || true'));
