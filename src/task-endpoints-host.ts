@@ -18,7 +18,7 @@ export interface TaskEndpointsHost {
 export async function startTaskEndpoints(options: { kernel: NetworkKernel; endpoint: TaskEndpointDeps; api: HttpServerDeps; apiPort: number }):
   Promise<TaskEndpointsHost> {
   const address = new TaskEndpointAddress(options.kernel);
-  const added = await address.ensure();
+  await address.ensure();
   const endpoints = new TaskEndpointServer(options.endpoint);
   const api = new HttpServer(options.api);
   try {
@@ -29,13 +29,14 @@ export async function startTaskEndpoints(options: { kernel: NetworkKernel; endpo
       async close() {
         await api.close();
         await endpoints.close();
-        if (added) await address.release();
+        // Whichever Berth on this host stops last takes the address away (release() keeps it while one listens).
+        await address.release();
       },
     };
   } catch (error) {
     await api.close().catch(() => undefined);
     await endpoints.close();
-    if (added) await address.release();
+    await address.release();
     throw error;
   }
 }
