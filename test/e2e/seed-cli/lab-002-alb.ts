@@ -41,8 +41,9 @@ export async function lab002Alb(t: TestContext, shell: LabShell, loadBalancerHos
     shell.export('REGISTRY', `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`);
   });
 
-  await lab.step(t, "002:185 aws iam create-role --role-name ecsTaskExecutionRole …; 002:196 aws iam attach-role-policy … AmazonECSTaskExecutionRolePolicy; 002:218 aws iam create-role --role-name api-task-role …", [], async () => {
-    ok(await shell.sh(`aws iam create-role --role-name ecsTaskExecutionRole --assume-role-policy-document '${lab.fixture('002-ecsTaskExecutionRole-trust.json')}'`));
+  await lab.step(t, "002:185 aws iam create-role --role-name ecsTaskExecutionRole … (unless the other shell made it); 002:196 aws iam attach-role-policy … AmazonECSTaskExecutionRolePolicy; 002:218 aws iam create-role --role-name api-task-role …", [], async () => {
+    // The other shell's lab (seed 004) creates the same role on this server: made here only when it is missing.
+    ok(await shell.sh(`aws iam get-role --role-name ecsTaskExecutionRole >/dev/null 2>&1 || aws iam create-role --role-name ecsTaskExecutionRole --assume-role-policy-document '${lab.fixture('002-ecsTaskExecutionRole-trust.json')}'`));
     ok(await shell.sh('aws iam attach-role-policy --role-name ecsTaskExecutionRole --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'));
     ok(await shell.sh(`aws iam create-role --role-name api-task-role --assume-role-policy-document '${lab.fixture('002-api-task-role-trust.json')}'`));
   });

@@ -50,7 +50,8 @@ export async function lab004Fargate(t: TestContext, shell: LabShell): Promise<vo
 
   await lab.step(t, "004:472 cat > trust-policy.json <<'EOF' …; 004:485 aws iam create-role --role-name ecsTaskExecutionRole --assume-role-policy-document file://trust-policy.json; 004:488 aws iam attach-role-policy … AmazonECSTaskExecutionRolePolicy", [], async () => {
     ok(await shell.sh(`cat > trust-policy.json <<'EOF'\n${lab.fixture('004-trust-policy.json')}EOF\n`));
-    ok(await shell.sh('aws iam create-role --role-name ecsTaskExecutionRole --assume-role-policy-document file://trust-policy.json'));
+    // The other shell's lab (seed 002) makes the same role on this server: made here only when it is missing, as 004:469's check does.
+    ok(await shell.sh('aws iam get-role --role-name ecsTaskExecutionRole >/dev/null 2>&1 || aws iam create-role --role-name ecsTaskExecutionRole --assume-role-policy-document file://trust-policy.json'));
     ok(await shell.sh('aws iam attach-role-policy --role-name ecsTaskExecutionRole --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'));
   });
 
