@@ -42,3 +42,13 @@ export async function iamRequestsFor(iam: ServiceIam, operation: string, input: 
   if (!mapper) return [{ action: `${iam.prefix}:${operation}`, resource: '*' }];
   return await mapper(input as never, ctx);
 }
+
+/**
+ * `aws:RequestTag/<key>` for each tag and `aws:TagKeys`: the condition keys a request that sets tags carries
+ * (IAM User Guide, "Controlling access during AWS requests"); none when it sets no tags. Tags as [key, value] pairs,
+ * since each service names their members differently (Key/Value, key/value, a map).
+ */
+export function requestTagContext(tags: readonly (readonly [string, string])[]): Record<string, string | string[]> {
+  if (tags.length === 0) return {};
+  return { ...Object.fromEntries(tags.map(([key, value]) => [`aws:RequestTag/${key}`, value])), 'aws:TagKeys': tags.map(([key]) => key) };
+}

@@ -20,6 +20,7 @@ import type {
 import type { RequestContext } from '../../aws/context.ts';
 import { clientError } from '../../aws/errors.ts';
 import type { IamRequest, IamRequestMapper, ServiceIam } from '../../aws/authz/iam-request.ts';
+import { requestTagContext as tagPairsContext } from '../../aws/authz/iam-request.ts';
 import type { Store } from '../../store/store.ts';
 import type { ServiceDeps } from '../common/deps.ts';
 import { regionalScope } from '../common/scope.ts';
@@ -44,11 +45,7 @@ function request(ctx: RequestContext, action: string, resource: string, context:
 }
 
 function tagContext(tags: readonly Tag[] | undefined): Context {
-  const context: Context = {};
-  if (!tags || tags.length === 0) return context;
-  for (const tag of tags) if (tag.Key !== undefined) context[`aws:RequestTag/${tag.Key}`] = tag.Value ?? '';
-  context['aws:TagKeys'] = tags.flatMap((tag) => (tag.Key === undefined ? [] : [tag.Key]));
-  return context;
+  return tagPairsContext((tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? ''] as const])));
 }
 
 function specifiedTags(specifications: readonly TagSpecification[] | undefined, resourceType: string): Tag[] {

@@ -3,6 +3,7 @@
 // Container Registry"). The registry's /v2/ routes can ask the same through ecrRepositoryRequest.
 import type { CreateRepositoryRequest, DescribeRepositoriesRequest, Tag, TagResourceRequest, UntagResourceRequest } from '@aws-sdk/client-ecr';
 import type { IamRequest, IamRequestMapper, ServiceIam } from '../../aws/authz/iam-request.ts';
+import { requestTagContext as tagPairsContext } from '../../aws/authz/iam-request.ts';
 import type { RequestContext } from '../../aws/context.ts';
 import { getRepository } from '../../registry/records.ts';
 import type { ServiceDeps } from '../common/deps.ts';
@@ -13,8 +14,7 @@ type Context = Record<string, string | string[]>;
 const REPOSITORY_ARN = /^arn:aws[a-z-]*:ecr:([a-z0-9-]+):(\d{12}):repository\/(.+)$/;
 
 function requestTagContext(tags: readonly Tag[] | undefined): Context {
-  if (!tags || tags.length === 0) return {};
-  return { ...Object.fromEntries(tags.map((t) => [`aws:RequestTag/${t.Key ?? ''}`, t.Value ?? ''])), 'aws:TagKeys': tags.map((t) => t.Key ?? '') };
+  return tagPairsContext((tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? ''] as const])));
 }
 
 /**

@@ -7,6 +7,7 @@ import type {
   RegisterTaskDefinitionRequest, RunTaskRequest, Tag, TagResourceRequest, TaskDefinition, UntagResourceRequest, UpdateServiceRequest,
 } from '@aws-sdk/client-ecs';
 import type { IamRequest, IamRequestMapper, ServiceIam } from '../../aws/authz/iam-request.ts';
+import { requestTagContext as tagPairsContext } from '../../aws/authz/iam-request.ts';
 import type { RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 import type { ServiceDeps } from '../common/deps.ts';
@@ -50,8 +51,7 @@ const capacityProviderOf = (ctx: RequestContext, ref: string): string => (ref.st
 const roleArnOf = (ctx: RequestContext, ref: string): string => (ref.startsWith('arn:') ? ref : `arn:aws:iam::${ctx.principal.accountId}:role/${ref}`);
 
 function requestTagContext(tags: readonly Tag[] | undefined): Context {
-  if (!tags || tags.length === 0) return {};
-  return { ...Object.fromEntries(tags.map((t) => [`aws:RequestTag/${t.key ?? ''}`, t.value ?? ''])), 'aws:TagKeys': tags.map((t) => t.key ?? '') };
+  return tagPairsContext((tags ?? []).flatMap((t) => (t.key === undefined ? [] : [[t.key, t.value ?? ''] as const])));
 }
 
 /**

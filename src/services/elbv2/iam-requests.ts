@@ -20,6 +20,7 @@ import type {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { clientError } from '../../aws/errors.ts';
 import type { IamRequest, IamRequestMapper, ServiceIam } from '../../aws/authz/iam-request.ts';
+import { requestTagContext as tagPairsContext } from '../../aws/authz/iam-request.ts';
 import { regionalScope } from '../common/scope.ts';
 import { listenerArn, loadBalancerArn, ruleArn, targetGroupArn } from './arns.ts';
 
@@ -32,11 +33,7 @@ function request(action: string, resource: string, context: Context = {}): IamRe
 }
 
 function tagContext(tags: readonly Tag[] | undefined): Context {
-  const context: Context = {};
-  if (!tags || tags.length === 0) return context;
-  for (const tag of tags) if (tag.Key !== undefined) context[`aws:RequestTag/${tag.Key}`] = tag.Value ?? '';
-  context['aws:TagKeys'] = tags.flatMap((tag) => (tag.Key === undefined ? [] : [tag.Key]));
-  return context;
+  return tagPairsContext((tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? ''] as const])));
 }
 
 /** The create action, and AddTags on the same new resource when the request carries tags. */

@@ -12,6 +12,7 @@
 import type { RequestContext } from '../../aws/context.ts';
 import { clientError } from '../../aws/errors.ts';
 import type { IamRequest, IamRequestMapper, ServiceIam } from '../../aws/authz/iam-request.ts';
+import { requestTagContext as tagPairsContext } from '../../aws/authz/iam-request.ts';
 import type { Store } from '../../store/store.ts';
 import type { ServiceDeps } from '../common/deps.ts';
 import { globalScope } from '../common/scope.ts';
@@ -25,11 +26,7 @@ interface TagLike { Key?: string | undefined; Value?: string | undefined }
 
 /** `aws:RequestTag/<key>` for each tag and `aws:TagKeys`: the keys a request that sets tags carries. */
 export function requestTagContext(tags: readonly TagLike[] | undefined): Context {
-  const context: Context = {};
-  if (!tags || tags.length === 0) return context;
-  for (const tag of tags) if (tag.Key !== undefined) context[`aws:RequestTag/${tag.Key}`] = tag.Value ?? '';
-  context['aws:TagKeys'] = tags.flatMap((tag) => (tag.Key === undefined ? [] : [tag.Key]));
-  return context;
+  return tagPairsContext((tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? ''] as const])));
 }
 
 /** `aws:TagKeys` of a request that removes tags. */

@@ -10,6 +10,7 @@ import type {
   CreateLogGroupRequest, ListTagsForResourceRequest, TagLogGroupRequest, TagResourceRequest, UntagLogGroupRequest, UntagResourceRequest,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { IamRequest, IamRequestMapper, ServiceIam } from '../../aws/authz/iam-request.ts';
+import { requestTagContext as tagPairsContext } from '../../aws/authz/iam-request.ts';
 import type { RequestContext } from '../../aws/context.ts';
 import { clientError } from '../../aws/errors.ts';
 
@@ -32,9 +33,7 @@ const groupResource = (g: GroupRef): string => `${groupArn(g)}:log-stream:`;
 const streamResource = (g: GroupRef, stream: string): string => `${groupArn(g)}:log-stream:${stream}`;
 
 function requestTagContext(tags: Record<string, string> | undefined): Context {
-  const keys = Object.keys(tags ?? {});
-  if (keys.length === 0) return {};
-  return { ...Object.fromEntries(Object.entries(tags ?? {}).map(([k, v]) => [`aws:RequestTag/${k}`, v])), 'aws:TagKeys': keys };
+  return tagPairsContext(Object.entries(tags ?? {}));
 }
 
 const tagKeysContext = (keys: readonly string[] | undefined): Context => (keys && keys.length > 0 ? { 'aws:TagKeys': [...keys] } : {});

@@ -7,6 +7,7 @@ import type {
   ValidateResourcePolicyRequest,
 } from '@aws-sdk/client-secrets-manager';
 import type { IamRequest, IamRequestMapper, ServiceIam } from '../../aws/authz/iam-request.ts';
+import { requestTagContext as tagPairsContext } from '../../aws/authz/iam-request.ts';
 import type { RequestContext } from '../../aws/context.ts';
 import { clientError } from '../../aws/errors.ts';
 import type { ServiceDeps } from '../common/deps.ts';
@@ -21,9 +22,7 @@ type Keyed = { SecretId?: string };
 
 /** `aws:RequestTag/<key>` per tag and `aws:TagKeys`, for requests that carry tags. */
 function requestTagContext(tags: readonly Tag[] | undefined): Context {
-  const keys = (tags ?? []).map((t) => t.Key ?? '');
-  if (keys.length === 0) return {};
-  return { ...Object.fromEntries((tags ?? []).map((t) => [`aws:RequestTag/${t.Key ?? ''}`, t.Value ?? ''])), 'aws:TagKeys': keys };
+  return tagPairsContext((tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? ''] as const])));
 }
 
 /**

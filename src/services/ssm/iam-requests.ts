@@ -6,6 +6,7 @@ import type {
   PutParameterRequest, RemoveTagsFromResourceRequest, Tag,
 } from '@aws-sdk/client-ssm';
 import type { IamRequest, IamRequestMapper, ServiceIam } from '../../aws/authz/iam-request.ts';
+import { requestTagContext as tagPairsContext } from '../../aws/authz/iam-request.ts';
 import type { RequestContext } from '../../aws/context.ts';
 import type { Scope } from '../../store/store.ts';
 import type { ServiceDeps } from '../common/deps.ts';
@@ -17,8 +18,7 @@ import { findParameter } from './records.ts';
 type Context = Record<string, string | string[]>;
 
 function requestTagContext(tags: readonly Tag[] | undefined): Context {
-  if (!tags || tags.length === 0) return {};
-  return { ...Object.fromEntries(tags.map((t) => [`aws:RequestTag/${t.Key ?? ''}`, t.Value ?? ''])), 'aws:TagKeys': tags.map((t) => t.Key ?? '') };
+  return tagPairsContext((tags ?? []).flatMap((t) => (t.Key === undefined ? [] : [[t.Key, t.Value ?? ''] as const])));
 }
 
 /** "true"/"false" for a Boolean the request set, else nothing. */
