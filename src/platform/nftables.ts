@@ -87,6 +87,9 @@ export class NftCommand implements Nftables {
         if (error) reject(new NftCommandError([command, ...args].join(' '), stderr || error.message));
         else resolve(stdout);
       });
+      // A child that exits before reading its script (nsenter into a namespace that just went) closes the pipe: the
+      // write's EPIPE must not become an uncaught exception; the exit status already reports the failure.
+      child.stdin?.on('error', () => undefined);
       if (input !== undefined) child.stdin?.end(input);
       else child.stdin?.end();
     });
