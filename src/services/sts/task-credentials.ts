@@ -8,6 +8,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Scope, Store, StoreTx } from '../../store/store.ts';
 import { SYSTEM_SCOPE } from '../common/scope.ts';
 import { taskIdOf } from '../ecs/task-records.ts';
+import { assumedRoleArn, parseRoleArn } from '../iam/arns.ts';
 import { assumeRoleAsService } from './assume-role.ts';
 
 /** The service principal ECS assumes task roles as. */
@@ -75,7 +76,9 @@ export class TaskCredentialsIssuer {
       const task = await tx.get('ecs.task', found.scope, taskId);
       if (!task || task.task.lastStatus === 'STOPPED') return undefined;
       const taskPrivateIp = task.network.privateIpv4Address;
-      const sessionArn = sessionArnOf(found.roleArn, taskId);
+      // The principal ARN STS records the session's keys under (assume-role.ts).
+      const role = parseRoleArn(found.roleArn);
+      const sessionArn = assumedRoleArn(role?.account ?? '', role?.name ?? '', taskId);
       const current = (await tx.list('auth.issued-key', SYSTEM_SCOPE, { name: sessionArn }))
         .map((row) => row.body)
         .filter((key) => key.expiration !== undefined && key.sessionToken !== undefined && key.expiration.getTime() - now.getTime() > RENEW_BEFORE_MS)
@@ -107,10 +110,4 @@ export class TaskCredentialsIssuer {
       };
     });
   }
-}
-
-/** `arn:aws:sts::<account>:assumed-role/<role name>/<session>`: the principal ARN STS records the session's keys under. */
-function sessionArnOf(roleArn: string, sessionName: string): string {
-  const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
-  return `arn:aws:sts::${match?.[1] ?? ''}:assumed-role/${match?.[2] ?? ''}/${sessionName}`;
 }

@@ -6,7 +6,7 @@ import type { IamRequest, ServiceIam } from '../../../aws/authz/iam-request.ts';
 import type { Principal, RequestContext } from '../../../aws/context.ts';
 import type { Store } from '../../../store/store.ts';
 import { denialMessage, evaluate, type Decision } from './policy-evaluator.ts';
-import { entityKey } from '../records.ts';
+import { assumedRoleArn, parseRoleArn } from '../arns.ts';
 import { policiesOf } from './principal-policies.ts';
 
 export interface AuthorizerSettings {
@@ -46,13 +46,7 @@ export class PolicyAuthorizer implements Authorizer {
     if (!this.#settings.enforce || principal.kind === 'root' || requests.length === 0) return undefined;
     const identity = identityOf(principal);
     const scope = { account: principal.accountId, region: '' };
-    const found = await this.#store.read(async (tx) => {
-      const policies = await policiesOf(tx, scope, identity.type, identity.name);
-      const tags = identity.type === 'role'
-        ? (await tx.get('iam.role', scope, entityKey(identity.name)))?.tags
-        : (await tx.get('iam.user', scope, entityKey(identity.name)))?.tags;
-      return policies ? { policies, tags: tags ?? [] } : undefined;
-    });
+    const found = await this.#store.read((tx) => policiesOf(tx, scope, identity.type, identity.name));
     const globals = globalKeys(principal, identity, at, found?.tags ?? []);
     for (const request of requests) {
       const decision: Decision = found
@@ -62,21 +56,16 @@ export class PolicyAuthorizer implements Authorizer {
     }
     return undefined;
   }
-
-  /** What the role's session `sessionName` may do (the ECS agent's calls as a task's execution role). */
-  async checkAsRole(roleArn: string, sessionName: string, requests: readonly IamRequest[], at: { region: string; now: Date }): Promise<Denial | undefined> {
-    return this.check(roleSessionPrincipal(roleArn, sessionName), requests, at);
-  }
 }
 
 /** The principal of a role's session, as STS's AssumeRole makes it (the userId's role id is unknown here: AROA… not needed for evaluation). */
 export function roleSessionPrincipal(roleArn: string, sessionName: string): Principal {
-  const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
-  const account = match?.[1] ?? '';
-  const name = match?.[2] ?? roleArn;
+  const parsed = parseRoleArn(roleArn);
+  const account = parsed?.account ?? '';
+  const name = parsed?.name ?? roleArn;
   return {
     accountId: account,
-    arn: `arn:aws:sts::${account}:assumed-role/${name}/${sessionName}`,
+    arn: assumedRoleArn(account, name, sessionName),
     userId: `${name}:${sessionName}`,
     accessKeyId: '',
     kind: 'assumed-role',

@@ -1,5 +1,6 @@
 // The policies that decide what an IAM identity may do: a role's or user's inline and attached managed
 // policies (a user's groups' too) and its permissions boundary, read from the store as JSON documents.
+import type { Tag } from '@aws-sdk/client-iam';
 import type { Scope, StoreTx } from '../../../store/store.ts';
 import { attachmentsOf } from '../attachments.ts';
 import { findPolicy } from '../policy-lookup.ts';
@@ -17,8 +18,14 @@ export interface IdentityPolicies {
   boundary?: NamedPolicy;
 }
 
-/** The policies of a role or user that exists; undefined when it does not (any request it makes is denied). */
-export async function policiesOf(tx: StoreTx, scope: Scope, type: 'role' | 'user', name: string): Promise<IdentityPolicies | undefined> {
+/** An identity as IAM evaluates it: its policies, and its tags (the aws:PrincipalTag/<key> condition keys). */
+export interface EvaluatedIdentity {
+  policies: IdentityPolicies;
+  tags: readonly Tag[];
+}
+
+/** A role's or user's policies and tags; undefined when it does not exist (any request it makes is denied). */
+export async function policiesOf(tx: StoreTx, scope: Scope, type: 'role' | 'user', name: string): Promise<EvaluatedIdentity | undefined> {
   const entity = type === 'role'
     ? await tx.get('iam.role', scope, entityKey(name))
     : await tx.get('iam.user', scope, entityKey(name));
@@ -31,9 +38,10 @@ export async function policiesOf(tx: StoreTx, scope: Scope, type: 'role' | 'user
     }
   }
   const boundaryArn = entity.permissionsBoundaryArn;
-  const boundary = boundaryArn === undefined ? undefined : await managedDocument(tx, scope, boundaryArn);
+  if (boundaryArn === undefined) return { policies: { identity }, tags: entity.tags };
   // A boundary whose policy is gone allows nothing (IAM refuses to delete a policy in use as a boundary).
-  return { identity, boundary: boundaryArn === undefined ? undefined : boundary ?? { name: boundaryArn, document: { Version: '2012-10-17', Statement: [] } } };
+  const boundary = await managedDocument(tx, scope, boundaryArn) ?? { name: boundaryArn, document: { Version: '2012-10-17', Statement: [] } };
+  return { policies: { identity, boundary }, tags: entity.tags };
 }
 
 async function inlineOf(tx: StoreTx, scope: Scope, type: EntityType, name: string): Promise<NamedPolicy[]> {

@@ -3,6 +3,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { RoleTrust } from '../../common/role-trust.ts';
 import type { StoreTx } from '../../../store/store.ts';
+import { parseRoleArn } from '../arns.ts';
 import { entityKey } from '../records.ts';
 
 /** The service principal ECS assumes task and task execution roles as (Developer Guide, "Task IAM role"). */
@@ -18,9 +19,9 @@ export class PolicyRoleTrust implements RoleTrust {
 
   async tasksMayAssume(tx: StoreTx, account: string, roleArn: string): Promise<boolean> {
     if (!this.#enforce) return true;
-    const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
-    if (!match?.[2] || match[1] !== account) return false;
-    const role = await tx.get('iam.role', { account, region: '' }, entityKey(match[2]));
+    const parsed = parseRoleArn(roleArn);
+    if (!parsed || parsed.account !== account) return false;
+    const role = await tx.get('iam.role', { account, region: '' }, entityKey(parsed.name));
     if (!role || role.arn !== roleArn) return false;
     const result = await runSimulation({
       request: {
