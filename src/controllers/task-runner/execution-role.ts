@@ -18,11 +18,6 @@ export class ExecutionRoleChecks implements ExecutionRoleGate {
     // Only a task written around the API can lack one: RegisterTaskDefinition refuses awslogs, ECR images and
     // secrets without an execution role (fargate.ts), so there is nothing such a task's calls could be checked as.
     if (roleArn === undefined) return undefined;
-    const sessionName = taskIdOf(record.task.taskArn ?? '');
-    for (const call of calls) {
-      const denied = await this.#calls.denied({ roleArn, sessionName, region: task.scope.region, ...call });
-      if (denied) return denied;
-    }
-    return undefined;
+    return this.#calls.denied({ roleArn, sessionName: taskIdOf(record.task.taskArn ?? ''), region: task.scope.region }, calls);
   }
 }

@@ -3,6 +3,7 @@
 // start, as the task's execution role (secretsmanager:GetSecretValue, ssm:GetParameters, checked against its
 // policies first), failing with ECS's ResourceInitializationError text. Values live only in memory and in the containers.
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import { awsErrorText } from './model.ts';
 import type { PlatformCall } from './ports.ts';
 import type { Scope } from '../../store/store.ts';
 
@@ -145,7 +146,5 @@ function codeOf(error: unknown): string | undefined {
 
 /** `<Code>: <message>` as the AWS SDK for Go prints a service error; other errors by their message. */
 function describe(error: unknown): string {
-  const code = codeOf(error);
-  const text = error instanceof Error ? error.message : String(error);
-  return code !== undefined ? `${code}: ${text}` : text;
+  return error instanceof Error ? awsErrorText(error) : String(error);
 }

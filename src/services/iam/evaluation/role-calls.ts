@@ -1,7 +1,7 @@
 // The platform's own AWS calls made as a role — the ECS agent's calls as a task's execution role (pull from
 // ECR, write logs, read secrets): each call is read through its service's IAM map, exactly as the same call
 // from a client would be, and checked against the role session's policies.
-import { iamRequestsFor } from '../../../aws/authz/iam-request.ts';
+import { iamRequestsFor, type IamRequest, type ServiceIam } from '../../../aws/authz/iam-request.ts';
 import type { RequestContext } from '../../../aws/context.ts';
 import type { AwsError } from '../../../aws/errors.ts';
 import type { AwsService } from '../../../aws/service.ts';
@@ -9,16 +9,19 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { PolicyAuthorizer } from './policy-authorizer.ts';
 import { roleSessionPrincipal } from './policy-authorizer.ts';
 
-/** One call the platform makes as a role. */
-export interface RoleCall {
+/** The role session the platform acts as. */
+export interface RoleSession {
   /** The role's ARN and the session name (ECS names execution role sessions after the task id). */
   roleArn: string;
   sessionName: string;
-  /** Berth's name of the service (`ecr`, `logs`, `secretsmanager`, `ssm`) and AWS's operation name. */
+  region: string;
+}
+
+/** One call the platform makes as a role: Berth's name of the service (`ecr`, `logs`, …) and AWS's operation name. */
+export interface RoleCall {
   service: string;
   operation: string;
   input: object;
-  region: string;
 }
 
 export class RoleCalls {
@@ -34,18 +37,24 @@ export class RoleCalls {
   }
 
   /**
-   * The service's access-denied error (AccessDeniedException with IAM's "User: … is not authorized to perform: …"
-   * text) when the role's policies do not allow the call; undefined when they do (or enforcement is off).
+   * The access-denied error (AccessDeniedException with IAM's "User: … is not authorized to perform: …" text) of the
+   * first call's service whose request the role's policies do not allow; undefined when they allow all the calls (or
+   * enforcement is off). The role's policies are read once for all of them.
    */
-  async denied(call: RoleCall): Promise<AwsError | undefined> {
-    const service = this.#services().find((s) => s.name === call.service);
-    const iam = service?.iam;
-    if (!iam) throw new Error(`no IAM map for service ${call.service}`);
-    const principal = roleSessionPrincipal(call.roleArn, call.sessionName);
+  async denied(session: RoleSession, calls: readonly RoleCall[]): Promise<AwsError | undefined> {
+    const principal = roleSessionPrincipal(session.roleArn, session.sessionName);
     const now = this.#clock.now();
-    const ctx: RequestContext = { requestId: '', region: call.region, principal, now };
-    const requests = await iamRequestsFor(iam, call.operation, call.input, ctx);
-    const denial = await this.#authorizer.check(principal, requests, { region: call.region, now });
-    return denial ? iam.accessDenied(denial.message) : undefined;
+    const ctx: RequestContext = { requestId: '', region: session.region, principal, now };
+    const mapped: { iam: ServiceIam; requests: IamRequest[] }[] = [];
+    for (const call of calls) {
+      const iam = this.#services().find((s) => s.name === call.service)?.iam;
+      if (!iam) throw new Error(`no IAM map for service ${call.service}`);
+      mapped.push({ iam, requests: await iamRequestsFor(iam, call.operation, call.input, ctx) });
+    }
+    const denial = await this.#authorizer.check(principal, mapped.flatMap((m) => m.requests), { region: session.region, now });
+    if (!denial) return undefined;
+    const owner = mapped.find((m) => m.requests.includes(denial.request));
+    if (!owner) throw new Error(`a denial for ${denial.request.action} that no call asked for`);
+    return owner.iam.accessDenied(denial.message);
   }
 }
