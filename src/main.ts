@@ -82,6 +82,8 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   const ids = options.ids ?? cryptoIds;
   const log = options.log ?? ((message: string) => console.error(`[berth] ${message}`));
   const startedAt = clock.now();
+  // Where requests signed with keys Berth did not issue (and anything not otherwise scoped) live.
+  const defaultScope = { account: settings.defaultAccountId, region: settings.defaultRegion };
 
   const store = await openSqliteStore(settings.dataDir, clock);
   // The registry's address is known once the server listens (port 0 picks one); repositoryUri reads it then.
@@ -96,7 +98,7 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   let taskEndpoints: TaskEndpointsHost | undefined;
   const securityGroups = createSecurityGroupController({
     store, clock, log, nft: new NftCommand(), namespaces: new IpRouteKernel(), taskEndpointPort: () => taskEndpoints?.endpointPort,
-    defaultScope: { account: settings.defaultAccountId, region: settings.defaultRegion },
+    defaultScope,
   });
   // Secret values are sealed with a key in its own file beside the database, never in it (the runner reads them for tasks).
   const box = await SecretBox.open(join(settings.dataDir, 'keys', 'sealing.key'));
@@ -122,7 +124,7 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   // groups) see connections from the load balancer's interfaces; the Docker driver's networks are the engine's.
   const addresses = runner.health.driver === 'runc' ? { addresses: new BridgeLoadBalancerAddresses(new IpRouteKernel()) } : {};
   const loadBalancers = createLoadBalancerController({
-    store, clock, ids, log, plane, defaultScope: { account: settings.defaultAccountId, region: settings.defaultRegion }, ...addresses,
+    store, clock, ids, log, plane, defaultScope, ...addresses,
   });
   const scheduler = createServiceScheduler({ store, clock, ids, log, taskEvents: runnerEvents, roleTrust, ...(options.serviceSchedulerTimings ? { timings: options.serviceSchedulerTimings } : {}) });
   // Anything that changes tasks, services, load balancers or security groups wakes every controller that
@@ -186,7 +188,7 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
       taskEndpoints = await startTaskEndpoints({
         kernel: new IpRouteKernel(),
         endpoint: {
-          metadata: new StoreMetadataDirectory({ store, scopes: () => taskScopes(store, { account: settings.defaultAccountId, region: settings.defaultRegion }) }),
+          metadata: new StoreMetadataDirectory({ store, scopes: () => taskScopes(store, defaultScope) }),
           credentials: new TaskCredentialsIssuer({ store, ids, clock }),
           stats: runner.stats,
           log: (message) => log(`task endpoints: ${message}`),
@@ -211,7 +213,7 @@ export async function startBerth(settings: Settings, options: StartOptions = {})
   }
   // After the runner's first pass over what a previous Berth left, so no record goes before its leftovers do.
   const housekeeping = createHousekeeping({
-    store, clock, log, blobs, defaultScope: { account: settings.defaultAccountId, region: settings.defaultRegion },
+    store, clock, log, blobs, defaultScope,
     extraChores: [
       { name: 'ecr-lifecycle-policies', intervalMs: 10 * 60_000, run: async (now) => (await applyLifecyclePolicies(store, now)).expired },
       // A secret scheduled for deletion is erased once its recovery window ends (checked every 10 minutes).
