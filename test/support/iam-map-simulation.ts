@@ -1,7 +1,7 @@
 // Runs one IamRequest through @cloud-copilot/iam-simulate in its strict, validating mode, so a service's IAM map
 // is checked against the Service Authorization Reference data: the action exists, the resource ARN fits one of
-// the action's resource types, and every condition key set is one the action knows. Used by the iam, sts, elbv2
-// and ec2 services' iam-requests tests.
+// the action's resource types, and every condition key set is one the action knows. Used by every service's
+// iam-requests tests (directly, or through service-iam-checks.ts).
 import { runSimulation, type RunSimulationResults } from '@cloud-copilot/iam-simulate';
 import type { IamRequest } from '../../src/aws/authz/iam-request.ts';
 
@@ -26,9 +26,9 @@ export function denyOn(action: string, resource: string): object {
  * field `aws`), which every account reads with its own identity policies (else the simulator sees a cross-account
  * request without a resource policy, and denies it).
  */
-export function resourceAccount(resource: string): string {
+export function resourceAccount(resource: string, callerAccount = TEST_ACCOUNT): string {
   const account = resource.split(':')[4];
-  return account === undefined || account === '' || account === 'aws' ? TEST_ACCOUNT : account;
+  return account === undefined || account === '' || account === 'aws' ? callerAccount : account;
 }
 
 export interface SimulateOptions {
@@ -36,6 +36,8 @@ export interface SimulateOptions {
   principal?: string;
   /** The caller's identity policy (default: allow everything). */
   policy?: object;
+  /** The caller's account, which owns `*` and account-less resources (default: TEST_ACCOUNT). */
+  account?: string;
 }
 
 export async function simulate(request: IamRequest, options: SimulateOptions = {}): Promise<RunSimulationResults> {
@@ -43,7 +45,7 @@ export async function simulate(request: IamRequest, options: SimulateOptions = {
     request: {
       principal: options.principal ?? TEST_USER_ARN,
       action: request.action,
-      resource: { resource: request.resource, accountId: resourceAccount(request.resource) },
+      resource: { resource: request.resource, accountId: resourceAccount(request.resource, options.account) },
       contextVariables: request.context ?? {},
     },
     identityPolicies: [{ name: 'test', policy: options.policy ?? ALLOW_ALL }],

@@ -1,11 +1,13 @@
 // Checks a service's IamRequests with @cloud-copilot/iam-simulate in its validating (strict) mode: the action
 // exists, the resource ARN fits one of the action's resource types (AWS's Service Authorization Reference, as
 // iam-data records it), and every condition key set is one IAM knows for that action and resource type.
+// The simulation itself is iam-map-simulation.ts's.
 import assert from 'node:assert/strict';
-import { isWildcardOnlyAction, runSimulation, type RunSimulationResults } from '@cloud-copilot/iam-simulate';
+import { isWildcardOnlyAction, type RunSimulationResults } from '@cloud-copilot/iam-simulate';
 import type { IamRequest, ServiceIam } from '../../src/aws/authz/iam-request.ts';
 import { iamRequestsFor } from '../../src/aws/authz/iam-request.ts';
 import type { RequestContext } from '../../src/aws/context.ts';
+import { ignoredContextKeys, simulate } from './iam-map-simulation.ts';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -26,20 +28,9 @@ type Statement = Record<string, unknown>;
 
 const ALLOW_ALL: Statement = { Effect: 'Allow', Action: '*', Resource: '*' };
 
-/** One request in strict mode under the given identity statements (allow-all by default). */
+/** One request in strict mode under the given identity statements (allow-all by default), as a role session in ACCOUNT. */
 export async function simulateRequest(request: IamRequest, statements: Statement[] = [ALLOW_ALL]): Promise<RunSimulationResults> {
-  return runSimulation({
-    request: {
-      principal: SESSION_ARN,
-      action: request.action,
-      resource: { resource: request.resource, accountId: ACCOUNT },
-      contextVariables: request.context ?? {},
-    },
-    identityPolicies: [{ name: 'policy', policy: { Version: '2012-10-17', Statement: statements } }],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    ...(request.resourcePolicy !== undefined ? { resourcePolicy: JSON.parse(request.resourcePolicy) as unknown } : {}),
-  }, {});
+  return simulate(request, { principal: SESSION_ARN, policy: { Version: '2012-10-17', Statement: statements }, account: ACCOUNT });
 }
 
 export interface ValidOptions {
@@ -61,8 +52,7 @@ export async function assertValidRequest(label: string, request: IamRequest, opt
   const where = `${label}: ${request.action} on ${request.resource}`;
   if (result.resultType === 'error') assert.fail(`${where}: ${JSON.stringify(result.errors)}`);
   assert.equal(result.overallResult, 'Allowed', where);
-  const ignored = result.resultType === 'single' ? result.result.ignoredContextKeys ?? [] : result.results.flatMap((r) => r.ignoredContextKeys ?? []);
-  assert.deepEqual(ignored, [], `${where}: condition keys IAM does not know for it`);
+  assert.deepEqual(ignoredContextKeys(result), [], `${where}: condition keys IAM does not know for it`);
   if (!request.resource.includes('*')) assert.equal(result.resultType, 'single', where);
 }
 
